@@ -1,0 +1,215 @@
+"""Typed, validated shapes for stretches and routines.
+
+Content is plain data (see ``stretches.py`` and ``routines.py``). This module
+turns it into frozen dataclasses and refuses anything that would make the
+coach say something wrong: a missing field, a hold of zero seconds, an unknown
+piece of equipment, a synonym that could mean two stretches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+#: Equipment the coach knows how to talk about, by id -> spoken name.
+EQUIPMENT: Mapping[str, str] = {
+    "foam_roller": "a foam roller",
+    "massage_ball": "a massage ball",
+    "stretch_band": "a stretch band",
+}
+
+#: Starting positions, by id -> how the coach says it, in routine-flow order.
+POSITIONS: Mapping[str, str] = {
+    "back": "lying on your back",
+    "stomach": "lying on your stomach",
+    "hands_knees": "on your hands and knees",
+    "kneeling": "kneeling",
+}
+
+#: Safe bounds for any timed part, before and after preferences are applied.
+MIN_HOLD_SECONDS = 10
+MAX_HOLD_SECONDS = 60
+MAX_REPS = 12
+MIN_REP_SECONDS = 3
+MAX_REP_SECONDS = 10
+
+
+class ContentError(ValueError):
+    """Raised when a stretch or routine entry is not fit to be spoken."""
+
+
+def _require(entry: Mapping[str, Any], where: str, *names: str) -> None:
+    missing = [name for name in names if name not in entry or entry[name] in (None, "", (), [])]
+    if missing:
+        raise ContentError(f"{where}: missing field(s) {', '.join(missing)}")
+
+
+def _text_list(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ContentError(f"{where}: expected a list of sentences, got {type(value).__name__}")
+    items = tuple(value)
+    if not items or not all(isinstance(item, str) and item.strip() for item in items):
+        raise ContentError(f"{where}: every cue must be a non-empty sentence")
+    return items
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The timed part of a stretch: either a hold or paced repetitions."""
+
+    kind: str  # "hold" or "reps"
+    per_side: bool
+    hold_seconds: int = 0
+    reps: int = 0
+    rep_seconds: int = 0
+    #: For reps: the two alternating breath cues, e.g. ("Breathe in, ...", "Breathe out, ...").
+    rep_cues: tuple[str, ...] = ()
+
+    @property
+    def sides(self) -> int:
+        return 2 if self.per_side else 1
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any], where: str) -> "Timing":
+        _require(raw, where, "kind")
+        kind = raw["kind"]
+        per_side = bool(raw.get("per_side", False))
+        if kind == "hold":
+            _require(raw, where, "seconds")
+            seconds = raw["seconds"]
+            if not isinstance(seconds, int) or isinstance(seconds, bool):
+                raise ContentError(f"{where}: hold seconds must be a whole number")
+            if not MIN_HOLD_SECONDS <= seconds <= MAX_HOLD_SECONDS:
+                raise ContentError(
+                    f"{where}: a hold of {seconds} s is outside {MIN_HOLD_SECONDS}-{MAX_HOLD_SECONDS} s"
+                )
+            return cls(kind="hold", per_side=per_side, hold_seconds=seconds)
+        if kind == "reps":
+            _require(raw, where, "count", "seconds_per_rep", "cues")
+            count, rep_seconds = raw["count"], raw["seconds_per_rep"]
+            if not isinstance(count, int) or not 1 <= count <= MAX_REPS:
+                raise ContentError(f"{where}: reps must be a whole number from 1 to {MAX_REPS}")
+            if not isinstance(rep_seconds, int) or not MIN_REP_SECONDS <= rep_seconds <= MAX_REP_SECONDS:
+                raise ContentError(
+                    f"{where}: seconds per rep must be {MIN_REP_SECONDS}-{MAX_REP_SECONDS}"
+                )
+            cues = _text_list(raw["cues"], f"{where}.cues")
+            if len(cues) != 2:
+                raise ContentError(f"{where}: reps need exactly two alternating cues")
+            return cls(kind="reps", per_side=per_side, reps=count, rep_seconds=rep_seconds, rep_cues=cues)
+        raise ContentError(f"{where}: timing kind must be 'hold' or 'reps', not {kind!r}")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """An easier way to do a stretch."""
+
+    name: str
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Stretch:
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+    position: str
+    equipment: tuple[str, ...]
+    targets: tuple[str, ...]
+    setup: tuple[str, ...]
+    movement: tuple[str, ...]
+    timing: Timing
+    breathing: str
+    #: Spoken when the person changes to the second side.
+    switch_cue: str
+    easier: Variant
+    caution: str
+
+    @property
+    def spoken_names(self) -> tuple[str, ...]:
+        """The name plus every synonym, as people may say them."""
+        return (self.name, *self.synonyms)
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any]) -> "Stretch":
+        where = f"stretch {raw.get('id', '?')!r}"
+        _require(
+            raw, where, "id", "name", "synonyms", "position", "targets", "setup",
+            "movement", "timing", "breathing", "easier", "caution",
+        )
+        if "equipment" not in raw:
+            raise ContentError(f"{where}: missing field(s) equipment")
+        if raw["position"] not in POSITIONS:
+            raise ContentError(f"{where}: unknown position {raw['position']!r}")
+        equipment = tuple(raw["equipment"])
+        unknown = [item for item in equipment if item not in EQUIPMENT]
+        if unknown:
+            raise ContentError(f"{where}: unknown equipment {', '.join(map(repr, unknown))}")
+        timing = Timing.parse(raw["timing"], f"{where}.timing")
+        if timing.per_side and not raw.get("switch_cue"):
+            raise ContentError(f"{where}: a per-side stretch needs a switch_cue")
+        easier_raw = raw["easier"]
+        _require(easier_raw, f"{where}.easier", "name", "cues")
+        synonyms = tuple(s.strip().lower() for s in _text_list(raw["synonyms"], f"{where}.synonyms"))
+        return cls(
+            id=raw["id"],
+            name=raw["name"],
+            synonyms=synonyms,
+            position=raw["position"],
+            equipment=equipment,
+            targets=_text_list(raw["targets"], f"{where}.targets"),
+            setup=_text_list(raw["setup"], f"{where}.setup"),
+            movement=_text_list(raw["movement"], f"{where}.movement"),
+            timing=timing,
+            breathing=raw["breathing"],
+            switch_cue=raw.get("switch_cue", ""),
+            easier=Variant(easier_raw["name"], _text_list(easier_raw["cues"], f"{where}.easier.cues")),
+            caution=raw["caution"],
+        )
+
+
+@dataclass(frozen=True)
+class Routine:
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+    description: str
+    stretch_ids: tuple[str, ...]
+
+    @property
+    def spoken_names(self) -> tuple[str, ...]:
+        return (self.name, *self.synonyms)
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any], known_stretches: Iterable[str]) -> "Routine":
+        where = f"routine {raw.get('id', '?')!r}"
+        _require(raw, where, "id", "name", "synonyms", "description", "stretches")
+        known = set(known_stretches)
+        ids = tuple(raw["stretches"])
+        unknown = [sid for sid in ids if sid not in known]
+        if unknown:
+            raise ContentError(f"{where}: unknown stretch(es) {', '.join(unknown)}")
+        if len(set(ids)) != len(ids):
+            raise ContentError(f"{where}: a stretch appears twice")
+        return cls(
+            id=raw["id"],
+            name=raw["name"],
+            synonyms=tuple(s.strip().lower() for s in _text_list(raw["synonyms"], f"{where}.synonyms")),
+            description=raw["description"],
+            stretch_ids=ids,
+        )
+
+
+def check_unique_names(kind: str, entries: Iterable[Stretch | Routine]) -> None:
+    """Every id, name and synonym must point at exactly one entry."""
+    seen: dict[str, str] = {}
+    for entry in entries:
+        if entry.id in seen.values():
+            raise ContentError(f"{kind} id {entry.id!r} is used twice")
+        for spoken in (entry.name.lower(), *entry.synonyms):
+            owner = seen.get(spoken)
+            if owner is not None and owner != entry.id:
+                raise ContentError(
+                    f"{kind} synonym {spoken!r} is claimed by both {owner!r} and {entry.id!r}"
+                )
+            seen[spoken] = entry.id

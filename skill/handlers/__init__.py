@@ -1,0 +1,31 @@
+"""Thin ASK SDK adapters, one module per intent family.
+
+``REQUEST_HANDLERS`` is the order the skill tries them in; the catch-all is last.
+"""
+
+from .answers import NoHandler, YesHandler
+from .base import CoachIntentHandler
+from .comfort import EasierHandler, HurtsHandler
+from .information import HowManyLeftHandler, HowToHandler, ListRoutinesHandler, ListStretchesHandler, WhereAmIHandler
+from .launch import LaunchHandler, StartRoutineHandler
+from .navigation import NextHandler, PauseHandler, PreviousHandler, RepeatHandler, ResumeHandler, StartOverHandler
+from .session import (ErrorHandler, FallbackHandler, HelpHandler, SessionEndedHandler, StopHandler,
+                      UnhandledRequestHandler)
+
+REQUEST_HANDLERS = (
+    LaunchHandler(),
+    StartRoutineHandler(),
+    NextHandler(), PreviousHandler(), RepeatHandler(), StartOverHandler(), PauseHandler(), ResumeHandler(),
+    WhereAmIHandler(), HowManyLeftHandler(), HowToHandler(), ListRoutinesHandler(), ListStretchesHandler(),
+    EasierHandler(), HurtsHandler(),
+    YesHandler(), NoHandler(),
+    HelpHandler(), StopHandler(), FallbackHandler(),
+    SessionEndedHandler(),
+    UnhandledRequestHandler(),
+)
+EXCEPTION_HANDLERS = (ErrorHandler(),)
+
+
+def handled_intents() -> set[str]:
+    """Every intent name some handler claims (checked against the model in tests)."""
+    return {name for h in REQUEST_HANDLERS if isinstance(h, CoachIntentHandler) for name in h.intents}

@@ -1,0 +1,89 @@
+"""What every handler shares: read the state, call the coach, write the reply.
+
+A handler subclasses :class:`CoachIntentHandler`, names its intents, and
+maps the request to one coach call in ``act``. Nothing else belongs in a
+handler: no speech strings, no decisions.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import IntentRequest, Response
+
+from .. import ssml
+from ..engine import Coach, CoachState, Reply
+
+STATE_KEY = "coach"
+
+
+def locale_of(handler_input: HandlerInput) -> str | None:
+    locale = getattr(handler_input.request_envelope.request, "locale", None)
+    return locale if isinstance(locale, str) else None
+
+
+def coach_for(handler_input: HandlerInput) -> Coach:
+    return Coach(locale_of(handler_input))
+
+
+def load_state(handler_input: HandlerInput) -> CoachState:
+    attributes = handler_input.attributes_manager.session_attributes
+    raw = attributes.get(STATE_KEY) if isinstance(attributes, dict) else None
+    return CoachState.from_dict(raw)
+
+
+def respond(handler_input: HandlerInput, reply: Reply) -> Response:
+    """Turn a coach reply into an Alexa response, storing the new state."""
+    builder = handler_input.response_builder
+    builder.speak(ssml.render(reply.speech))
+    if reply.end_session:
+        builder.set_should_end_session(True)
+    else:
+        builder.ask(ssml.render(reply.reprompt or reply.speech))
+    handler_input.attributes_manager.session_attributes = {STATE_KEY: reply.state.to_dict()}
+    return builder.response
+
+
+def slot_value(handler_input: HandlerInput, name: str) -> str | None:
+    """A slot's canonical value if entity resolution matched, else what was heard.
+
+    Tolerates any odd shape: a missing slot, an empty value, no resolutions.
+    """
+    request = handler_input.request_envelope.request
+    slots = getattr(getattr(request, "intent", None), "slots", None)
+    if not isinstance(slots, dict):
+        return None
+    slot = slots.get(name)
+    if slot is None:
+        return None
+    resolutions = getattr(getattr(slot, "resolutions", None), "resolutions_per_authority", None) or []
+    for resolution in resolutions:
+        status = getattr(getattr(resolution, "status", None), "code", None)
+        if getattr(status, "value", status) == "ER_SUCCESS_MATCH" and resolution.values:
+            value = getattr(getattr(resolution.values[0], "value", None), "id", None)
+            if isinstance(value, str) and value:
+                return value
+    value = getattr(slot, "value", None)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+class CoachIntentHandler(AbstractRequestHandler):
+    """Handles the intents in ``intents`` with one coach call."""
+
+    intents: ClassVar[tuple[str, ...]] = ()
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request = handler_input.request_envelope.request
+        return isinstance(request, IntentRequest) and getattr(request.intent, "name", None) in self.intents
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return respond(handler_input, self.act(coach_for(handler_input), load_state(handler_input), handler_input))
+
+    def act(self, coach: Coach, state: CoachState, handler_input: HandlerInput) -> Reply:  # pragma: no cover
+        raise NotImplementedError
+
+
+def request_type(handler_input: HandlerInput) -> Any:
+    return getattr(handler_input.request_envelope.request, "object_type", None)

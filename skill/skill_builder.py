@@ -1,0 +1,31 @@
+"""Builds the ASK SDK skill: handlers, interceptors and configuration.
+
+Both entry points use this: ``lambda/lambda_function.py`` on AWS Lambda and
+``skill.web`` for the local Flask endpoint.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+
+from .handlers import EXCEPTION_HANDLERS, REQUEST_HANDLERS
+from .interceptors import RequestLogger, ResponseLogger
+
+
+def build_skill_builder(skill_id: str | None = None) -> CustomSkillBuilder:
+    builder = CustomSkillBuilder()
+    for handler in REQUEST_HANDLERS:
+        builder.add_request_handler(handler)
+    for handler in EXCEPTION_HANDLERS:
+        builder.add_exception_handler(handler)
+    builder.add_global_request_interceptor(RequestLogger())
+    builder.add_global_response_interceptor(ResponseLogger())
+    builder.skill_id = skill_id if skill_id is not None else (os.environ.get("SKILL_ID") or None)
+    return builder
+
+
+def build_skill(skill_id: str | None = None) -> CustomSkill:
+    return build_skill_builder(skill_id).create()

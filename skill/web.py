@@ -1,0 +1,144 @@
+"""The local web endpoint: a Flask WSGI app built by an application factory.
+
+``skill.web:app`` is ready for gunicorn. We do not use flask-ask-sdk: it
+imports ask-sdk-webservice-support, whose import fails on OpenSSL >= 3.0.10.
+Instead this module hands the raw body to :mod:`skill.verification`
+(pyca/cryptography) and the parsed envelope to the ASK SDK skill directly.
+
+Verification of the signature and the timestamp is ON unless the
+environment says ``ASK_SDK_VERIFY_SIGNATURE=false`` /
+``ASK_SDK_VERIFY_TIMESTAMP=false`` (for local use only).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any, Mapping
+
+from flask import Flask, Response, jsonify, request
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 128 * 1024
+MAX_JSON_DEPTH = 64
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def _error(status: int, message: str) -> Response:
+    response = jsonify(error=message)
+    response.status_code = status
+    return response
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of parsed JSON, stopping once past ``limit``."""
+    stack, deepest = [(value, 1)], 0
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
+def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
+    """Build the WSGI app.
+
+    ``config`` may set VERIFY_SIGNATURE, VERIFY_TIMESTAMP, SIGNATURE_VERIFIER,
+    TIMESTAMP_VERIFIER, SKILL_ID and MAX_CONTENT_LENGTH; the defaults come from
+    the environment.
+    """
+    app = Flask(__name__)
+    app.config.update(
+        VERIFY_SIGNATURE=_env_flag("ASK_SDK_VERIFY_SIGNATURE", True),
+        VERIFY_TIMESTAMP=_env_flag("ASK_SDK_VERIFY_TIMESTAMP", True),
+        SKILL_ID=os.environ.get("SKILL_ID") or None,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+    )
+    app.config.update(config or {})
+
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    from .skill_builder import build_skill
+
+    serializer = DefaultSerializer()
+    alexa_skill = skill or build_skill(app.config["SKILL_ID"])
+    signature_verifier = app.config.get("SIGNATURE_VERIFIER")
+    timestamp_verifier = app.config.get("TIMESTAMP_VERIFIER")
+    if app.config["VERIFY_SIGNATURE"] and signature_verifier is None:
+        from .verification import SignatureVerifier
+
+        signature_verifier = SignatureVerifier()
+    if app.config["VERIFY_TIMESTAMP"] and timestamp_verifier is None:
+        from .verification import TimestampVerifier
+
+        timestamp_verifier = TimestampVerifier()
+
+    @app.get("/health")
+    def health():
+        return jsonify(status="ok")
+
+    @app.post("/")
+    def alexa():
+        length = request.content_length
+        if length is not None and length > app.config["MAX_CONTENT_LENGTH"]:
+            return _error(413, "request body too large")
+        body = request.get_data(cache=False)
+        if not body:
+            return _error(400, "empty request body")
+        if app.config["VERIFY_SIGNATURE"]:
+            from .verification import VerificationError
+
+            try:
+                signature_verifier.verify(request.headers, body)
+            except VerificationError as exc:
+                log.warning("signature verification failed: %s", exc)
+                return _error(400, "request signature verification failed")
+        try:
+            payload = json.loads(body)
+        except (ValueError, RecursionError):
+            return _error(400, "request body is not valid JSON")
+        if not isinstance(payload, dict) or _depth(payload, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            return _error(400, "request body is not an Alexa request envelope")
+        if not isinstance(payload.get("request"), dict) or not isinstance(payload["request"].get("type"), str):
+            return _error(400, "request envelope has no request")
+        if app.config["VERIFY_TIMESTAMP"]:
+            from .verification import VerificationError
+
+            try:
+                timestamp_verifier.verify(payload)
+            except VerificationError as exc:
+                log.warning("timestamp verification failed: %s", exc)
+                return _error(400, "request timestamp verification failed")
+        try:
+            envelope = serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
+        except Exception:  # the SDK raises several types for shapes it can't read
+            log.warning("request envelope could not be read")
+            return _error(400, "request envelope could not be read")
+        try:
+            response_envelope = alexa_skill.invoke(request_envelope=envelope, context=None)
+        except Exception as exc:
+            name = type(exc).__name__
+            if name == "AskSdkException" and "skill id" in str(exc).lower():
+                return _error(400, "request is for another skill")
+            log.exception("skill invocation failed")
+            return _error(400, "request could not be served")
+        return Response(json.dumps(serializer.serialize(response_envelope)), mimetype="application/json")
+
+    return app
+
+
+app = create_app()
