@@ -113,7 +113,8 @@ class Coach:
     def next(self, state: CoachState) -> Reply:
         active = self._active(state)
         if active is None:
-            return self._not_in_routine(state)
+            # "ready" / "okay" after the welcome's "Shall we start?" means yes.
+            return self.start(state) if state.pending == "start" else self._not_in_routine(state)
         plan, _ = active
         if plan.is_last(state.index):
             return self._finish(state, plan)
