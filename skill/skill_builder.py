@@ -29,3 +29,10 @@ def build_skill_builder(skill_id: str | None = None) -> CustomSkillBuilder:
 
 def build_skill(skill_id: str | None = None) -> CustomSkill:
     return build_skill_builder(skill_id).create()
+
+
+def build_lambda_handler(skill_id: str | None = None):
+    """The Lambda entry point: the SDK skill behind :func:`skill.dispatch.lambda_handler_for`."""
+    from .dispatch import lambda_handler_for
+
+    return lambda_handler_for(build_skill(skill_id))

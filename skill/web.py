@@ -69,12 +69,11 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
     )
     app.config.update(config or {})
 
-    from ask_sdk_core.serialize import DefaultSerializer
-    from ask_sdk_model import RequestEnvelope
+    from ask_sdk_core.exceptions import AskSdkException
 
+    from .dispatch import MalformedRequest, dispatch
     from .skill_builder import build_skill
 
-    serializer = DefaultSerializer()
     alexa_skill = skill or build_skill(app.config["SKILL_ID"])
     signature_verifier = app.config.get("SIGNATURE_VERIFIER")
     timestamp_verifier = app.config.get("TIMESTAMP_VERIFIER")
@@ -124,19 +123,17 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
                 log.warning("timestamp verification failed: %s", exc)
                 return _error(400, "request timestamp verification failed")
         try:
-            envelope = serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
-        except Exception:  # the SDK raises several types for shapes it can't read
-            log.warning("request envelope could not be read")
+            result = dispatch(alexa_skill, payload)
+        except MalformedRequest as exc:
+            log.warning("malformed request envelope: %s", exc)
             return _error(400, "request envelope could not be read")
-        try:
-            response_envelope = alexa_skill.invoke(request_envelope=envelope, context=None)
-        except Exception as exc:
-            name = type(exc).__name__
-            if name == "AskSdkException" and "skill id" in str(exc).lower():
+        except AskSdkException as exc:
+            if "skill id" in str(exc).lower():
+                log.warning("request for another skill rejected")
                 return _error(400, "request is for another skill")
             log.exception("skill invocation failed")
             return _error(400, "request could not be served")
-        return Response(json.dumps(serializer.serialize(response_envelope)), mimetype="application/json")
+        return Response(json.dumps(result), mimetype="application/json")
 
     return app
 

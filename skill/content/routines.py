@@ -39,7 +39,7 @@ ROUTINES: tuple[dict, ...] = (
         "name": "mid back",
         "synonyms": ["middle back", "upper back", "midback", "thoracic"],
         "description": "opens up the middle of the back",
-        "stretches": ["foam_roller_extension", "back_extension", "cat_cow", "thread_the_needle", "childs_pose"],
+        "stretches": ["foam_roller_extension", "cat_cow", "thread_the_needle", "childs_pose"],
     },
     {
         "id": "gentle",

@@ -361,7 +361,7 @@ STRETCHES: tuple[dict, ...] = (
         "synonyms": ["childs pose", "child pose", "infant pose", "resting pose", "balasana"],
         "position": "kneeling",
         "equipment": [],
-        "targets": ["lower back", "hips", "shoulders"],
+        "targets": ["lower back", "mid back", "hips", "shoulders"],
         "setup": [
             "Kneel with your big toes together and your knees wide apart.",
         ],

@@ -11,7 +11,8 @@ from typing import Any, ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import IntentRequest, Response
+from ask_sdk_core.response_helper import ResponseFactory
+from ask_sdk_model import IntentRequest, Response, ResponseEnvelope
 
 from .. import ssml
 from ..engine import Coach, CoachState, Reply
@@ -34,16 +35,26 @@ def load_state(handler_input: HandlerInput) -> CoachState:
     return CoachState.from_dict(raw)
 
 
-def respond(handler_input: HandlerInput, reply: Reply) -> Response:
-    """Turn a coach reply into an Alexa response, storing the new state."""
-    builder = handler_input.response_builder
+def build_response(builder: ResponseFactory, reply: Reply) -> Response:
+    """Speech, reprompt and session end of a coach reply, on an SDK response builder."""
     builder.speak(ssml.render(reply.speech))
     if reply.end_session:
         builder.set_should_end_session(True)
     else:
         builder.ask(ssml.render(reply.reprompt or reply.speech))
-    handler_input.attributes_manager.session_attributes = {STATE_KEY: reply.state.to_dict()}
     return builder.response
+
+
+def respond(handler_input: HandlerInput, reply: Reply) -> Response:
+    """Turn a coach reply into an Alexa response, storing the new state."""
+    handler_input.attributes_manager.session_attributes = {STATE_KEY: reply.state.to_dict()}
+    return build_response(handler_input.response_builder, reply)
+
+
+def reply_envelope(reply: Reply) -> ResponseEnvelope:
+    """A whole response envelope, for requests that never reach a handler."""
+    return ResponseEnvelope(version="1.0", session_attributes={STATE_KEY: reply.state.to_dict()},
+                            response=build_response(ResponseFactory(), reply))
 
 
 def slot_value(handler_input: HandlerInput, name: str) -> str | None:

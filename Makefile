@@ -1,0 +1,41 @@
+# Back Stretch Coach: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+
+.PHONY: run test setup setup-dev models clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Runtime + local web server.
+$(VENV)/.installed-web: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[web]'
+	touch $@
+
+# Everything the tests need: Python dev deps, and virtual-alexa from the lock file.
+$(VENV)/.installed-dev: pyproject.toml e2e/package-lock.json | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	npm ci --prefix e2e --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed-web
+setup-dev: $(VENV)/.installed-dev
+
+## make run: set up, then serve the skill on http://127.0.0.1:$(PORT)/ (verification off, for local use)
+run: setup
+	ASK_SDK_VERIFY_SIGNATURE=false ASK_SDK_VERIFY_TIMESTAMP=false \
+	  $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - skill.web:app
+
+## make test: set up everything, then run the whole test suite
+test: setup-dev
+	$(BIN)/python -m pytest
+
+## make models: regenerate interaction_models/ from the content
+models: setup
+	$(BIN)/python -m skill.interaction_model
+
+clean:
+	rm -rf $(VENV) e2e/node_modules dist build *.egg-info .pytest_cache

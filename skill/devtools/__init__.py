@@ -1,0 +1,1 @@
+"""Developer tools: request envelopes, the conversation simulator. Not on the skill's runtime path."""

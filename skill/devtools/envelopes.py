@@ -1,0 +1,102 @@
+"""Complete Alexa request envelopes, as a device would send them.
+
+Used by the tests, the benchmark and the chat simulator. A :class:`Session`
+carries the session id, the user and the session attributes from one
+response to the next request, like Alexa does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Mapping
+
+DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+
+def timestamp(moment: datetime | None = None) -> str:
+    moment = moment or datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def slots_for(values: Mapping[str, Any] | None) -> dict:
+    """Slots as Alexa sends them; a value may be a plain string or a full slot dict."""
+    slots = {}
+    for name, value in (values or {}).items():
+        if isinstance(value, Mapping):
+            slots[name] = {"name": name, "confirmationStatus": "NONE", **value}
+        elif value is None:
+            slots[name] = {"name": name, "confirmationStatus": "NONE"}
+        else:
+            slots[name] = {"name": name, "value": value, "confirmationStatus": "NONE"}
+    return slots
+
+
+def resolved_slot(value: str, slot_type: str, canonical: str | None, slot_id: str | None,
+                  skill_id: str = DEFAULT_SKILL_ID) -> dict:
+    """A slot with entity resolution, matched or not, like Alexa's."""
+    authority = f"amzn1.er-authority.echo-sdk.{skill_id}.{slot_type}"
+    if canonical is None:
+        resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+    else:
+        resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_MATCH"},
+                      "values": [{"value": {"name": canonical, "id": slot_id}}]}
+    return {"value": value, "resolutions": {"resolutionsPerAuthority": [resolution]}}
+
+
+@dataclass
+class Session:
+    """One Alexa session for one user on one device."""
+
+    user_id: str = field(default_factory=lambda: f"amzn1.ask.account.{uuid.uuid4().hex}")
+    device_id: str = field(default_factory=lambda: f"amzn1.ask.device.{uuid.uuid4().hex}")
+    skill_id: str = DEFAULT_SKILL_ID
+    locale: str = "en-US"
+    session_id: str = field(default_factory=lambda: f"amzn1.echo-api.session.{uuid.uuid4()}")
+    attributes: dict = field(default_factory=dict)
+    new: bool = True
+    clock: datetime | None = None
+
+    def envelope(self, request: dict) -> dict:
+        now = self.clock or datetime.now(timezone.utc)
+        request = {"requestId": f"amzn1.echo-api.request.{uuid.uuid4()}", "timestamp": timestamp(now),
+                   "locale": self.locale, **request}
+        application = {"applicationId": self.skill_id}
+        user = {"userId": self.user_id}
+        return {
+            "version": "1.0",
+            "session": {"new": self.new, "sessionId": self.session_id, "application": application,
+                        "attributes": dict(self.attributes), "user": user},
+            "context": {"System": {"application": application, "user": user,
+                                   "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
+                                   "apiEndpoint": "https://api.amazonalexa.com"}},
+            "request": request,
+        }
+
+    def launch(self) -> dict:
+        return self.envelope({"type": "LaunchRequest"})
+
+    def intent(self, name: str, slots: Mapping[str, Any] | None = None) -> dict:
+        return self.envelope({"type": "IntentRequest", "dialogState": "COMPLETED",
+                              "intent": {"name": name, "confirmationStatus": "NONE", "slots": slots_for(slots)}})
+
+    def session_ended(self, reason: str = "EXCEEDED_MAX_REPROMPTS") -> dict:
+        return self.envelope({"type": "SessionEndedRequest", "reason": reason})
+
+    def absorb(self, response: Mapping) -> None:
+        """Carry the response's session attributes into the next request."""
+        self.new = False
+        attributes = response.get("sessionAttributes") if isinstance(response, Mapping) else None
+        self.attributes = dict(attributes or {})
+        if (response.get("response") or {}).get("shouldEndSession"):
+            self.end()
+
+    def end(self) -> None:
+        """The session is over: the next request starts a new one."""
+        self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
+        self.attributes = {}
+        self.new = True
+
+    def advance(self, seconds: float) -> None:
+        self.clock = (self.clock or datetime.now(timezone.utc)) + timedelta(seconds=seconds)

@@ -1,0 +1,70 @@
+"""From a raw request event (a dict) to a response dict, for every entry point.
+
+The ASK SDK deserialises the whole envelope before any handler runs, and a
+request type it has never heard of (a future Alexa event) makes that fail.
+Here such a request still gets a valid spoken answer, with the session state
+kept, instead of an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Callable, Mapping
+
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_model import RequestEnvelope
+from ask_sdk_model.request import Request
+
+from .engine import Coach, CoachState
+from .handlers.base import STATE_KEY, reply_envelope
+
+log = logging.getLogger(__name__)
+SERIALIZER = DefaultSerializer()
+
+
+class MalformedRequest(ValueError):
+    """The body is not an Alexa request envelope the skill can read."""
+
+
+def is_known_request_type(event: Mapping) -> bool:
+    request = event.get("request") if isinstance(event, Mapping) else None
+    kind = request.get("type") if isinstance(request, Mapping) else None
+    return isinstance(kind, str) and kind in Request.discriminator_value_class_map
+
+
+def unsupported_response(event: Mapping) -> dict:
+    """A spoken 'can't do that here' for a request type the SDK can't read."""
+    request = event.get("request") if isinstance(event.get("request"), Mapping) else {}
+    session = event.get("session") if isinstance(event.get("session"), Mapping) else {}
+    attributes = session.get("attributes") if isinstance(session.get("attributes"), Mapping) else {}
+    locale = request.get("locale") if isinstance(request.get("locale"), str) else None
+    log.info("unsupported request type", extra={"unsupported_type": str(request.get("type"))[:80]})
+    reply = Coach(locale).unsupported(CoachState.from_dict(attributes.get(STATE_KEY)))
+    return SERIALIZER.serialize(reply_envelope(reply))
+
+
+def dispatch(skill: CustomSkill, event: Mapping[str, Any], context: Any = None) -> dict:
+    """Serve one request event. Raises :class:`MalformedRequest` for unreadable envelopes."""
+    if not is_known_request_type(event):
+        return unsupported_response(event)
+    try:
+        envelope = SERIALIZER.deserialize(json.dumps(event), RequestEnvelope)
+    except (SerializationException, TypeError, ValueError, AttributeError) as exc:
+        raise MalformedRequest(str(exc)[:200]) from None
+    return SERIALIZER.serialize(skill.invoke(request_envelope=envelope, context=context))
+
+
+def lambda_handler_for(skill: CustomSkill) -> Callable[[Mapping, Any], dict]:
+    """A Lambda handler: like the SDK's, but unknown or malformed requests get an answer."""
+
+    def handler(event, context):
+        try:
+            return dispatch(skill, event, context)
+        except MalformedRequest as exc:
+            log.warning("malformed request envelope: %s", exc)
+            return unsupported_response(event if isinstance(event, Mapping) else {})
+
+    return handler

@@ -1,0 +1,78 @@
+"""Alexa's response rules, checked independently of the skill's own SSML module.
+
+Written from Amazon's SSML and response references (see
+shared/alexa-platform-notes.md), not by calling ``skill.ssml``, so a bug in
+the skill's validator can't hide a bad response.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from xml.dom import minidom
+
+SUPPORTED_TAGS = {
+    "speak", "amazon:domain", "amazon:effect", "amazon:emotion", "audio", "break", "emphasis", "lang", "p",
+    "phoneme", "prosody", "s", "say-as", "sub", "voice", "w",
+}
+MAX_SPEECH_CHARS = 8000
+MAX_RESPONSE_BYTES = 24 * 1024
+MAX_BREAK_SECONDS = 10.0
+
+
+def ssml_problems(ssml: str) -> list[str]:
+    problems = []
+    if len(ssml) > MAX_SPEECH_CHARS:
+        problems.append(f"{len(ssml)} characters > {MAX_SPEECH_CHARS}")
+    try:
+        document = minidom.parseString(ssml.replace("<speak>", '<speak xmlns:amazon="urn:amazon">', 1))
+    except Exception as exc:  # noqa: BLE001 - any parse failure is the finding
+        return problems + [f"not well-formed: {exc}"]
+    root = document.documentElement
+    if root.tagName != "speak":
+        problems.append(f"root is <{root.tagName}>")
+    for element in root.getElementsByTagName("*"):
+        if element.tagName not in SUPPORTED_TAGS:
+            problems.append(f"unsupported tag <{element.tagName}>")
+        if element.tagName == "break":
+            time = element.getAttribute("time")
+            match = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)", time)
+            if not match:
+                problems.append(f"break without a valid time: {time!r}")
+            else:
+                seconds = float(match.group(1)) / (1000 if match.group(2) == "ms" else 1)
+                if seconds > MAX_BREAK_SECONDS:
+                    problems.append(f"break of {seconds} s")
+    return problems
+
+
+def response_problems(envelope: dict) -> list[str]:
+    """Everything wrong with one response envelope (empty list: valid)."""
+    problems = []
+    size = len(json.dumps(envelope).encode("utf-8"))
+    if size > MAX_RESPONSE_BYTES:
+        problems.append(f"response is {size} bytes > {MAX_RESPONSE_BYTES}")
+    response = envelope.get("response") or {}
+    speech = response.get("outputSpeech")
+    ends = response.get("shouldEndSession")
+    if speech is None:
+        return problems + ["no outputSpeech"]
+    if speech.get("type") != "SSML":
+        problems.append(f"outputSpeech type {speech.get('type')}")
+    problems += [f"speech: {p}" for p in ssml_problems(speech.get("ssml", ""))]
+    if ends is not True:
+        reprompt = (response.get("reprompt") or {}).get("outputSpeech")
+        if not reprompt:
+            problems.append("session stays open without a reprompt")
+        else:
+            problems += [f"reprompt: {p}" for p in ssml_problems(reprompt.get("ssml", ""))]
+    return problems
+
+
+def assert_valid(envelope: dict) -> None:
+    problems = response_problems(envelope)
+    assert not problems, f"invalid Alexa response: {problems}\n{json.dumps(envelope)[:2000]}"
+
+
+def plain(ssml: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", ssml).split())

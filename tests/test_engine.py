@@ -1,0 +1,208 @@
+"""The routine engine: plan + state -> reply, with no Alexa types."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from skill.engine import Coach, CoachState
+from skill.speech import plain_text
+
+COACH = Coach("en-US")
+
+
+def words(reply) -> str:
+    return plain_text(reply.speech)
+
+
+def started(routine="quick"):
+    return COACH.start(CoachState(safety_said=True), routine).state
+
+
+def test_engine_imports_no_alexa_types():
+    import skill.engine.coach  # noqa: F401
+
+    engine_modules = [m for m in sys.modules if m.startswith("skill.engine") or m in (
+        "skill.narration", "skill.speech", "skill.ssml", "skill.content")]
+    for name in engine_modules:
+        source = open(sys.modules[name].__file__, encoding="utf-8").read()
+        assert "ask_sdk" not in source, name
+
+
+def test_state_round_trips_through_json():
+    state = CoachState(routine="hips", index=3, paused=True, pending="skip:piriformis", last="routines",
+                       safety_said=True)
+    assert CoachState.from_dict(json.loads(json.dumps(state.to_dict()))) == state
+
+
+@pytest.mark.parametrize("raw", [None, [], "x", {"routine": 5, "index": "two", "paused": "yes"},
+                                 {"index": -4}, {"index": True}, {"v": 99, "pending": 3}])
+def test_state_from_odd_data_falls_back_to_defaults(raw):
+    state = CoachState.from_dict(raw)
+    assert state.index >= 0 and state.routine in (None,) and isinstance(state.paused, bool)
+
+
+def test_start_names_the_routine_and_narrates_the_first_stretch():
+    reply = COACH.start(CoachState(safety_said=True), "hips")
+    assert "hips routine: 5 stretches, about" in words(reply)
+    assert "Stretch 1 of 5: knee rotations." in words(reply)
+    assert reply.state.routine == "hips" and reply.state.index == 0 and not reply.end_session
+
+
+def test_start_without_a_name_uses_the_default_and_unknown_names_are_explained():
+    assert COACH.start(CoachState(safety_said=True)).state.routine == "quick"
+    reply = COACH.start(CoachState(safety_said=True), "marathon")
+    assert "I don't know a routine called marathon" in words(reply) and reply.state.routine is None
+
+
+def test_routine_start_mentions_equipment():
+    assert "You'll need a foam roller." in words(COACH.start(CoachState(safety_said=True), "mid back"))
+
+
+def test_safety_note_is_said_once():
+    first = COACH.start(CoachState(), "quick")
+    assert "sharp pain, stop" in words(first)
+    again = COACH.start(first.state, "quick")
+    assert "sharp pain, stop" not in words(again)
+
+
+def test_next_walks_the_routine_then_celebrates_and_ends():
+    state = started()
+    seen = [state.index]
+    reply = None
+    for _ in range(3):
+        reply = COACH.next(state)
+        state = reply.state
+        seen.append(state.index)
+    assert seen == [0, 1, 2, 3]
+    assert "That was the last stretch" in words(reply)
+    finish = COACH.next(state)
+    assert finish.end_session and "quick routine done" in words(finish)
+    assert finish.state.routine is None
+
+
+def test_previous_and_its_edge():
+    state = COACH.next(started()).state
+    back = COACH.previous(state)
+    assert back.state.index == 0 and "Stretch 1 of 4" in words(back)
+    edge = COACH.previous(back.state)
+    assert edge.state.index == 0 and "nothing before it" in words(edge)
+
+
+def test_repeat_replays_the_current_stretch():
+    state = COACH.next(started()).state
+    assert COACH.repeat(state).speech == COACH.next(started()).speech
+    assert COACH.repeat(state).state.index == 1
+
+
+def test_start_over_goes_back_to_the_first_stretch():
+    state = COACH.next(COACH.next(started()).state).state
+    reply = COACH.start_over(state)
+    assert reply.state.index == 0 and "from the top" in words(reply)
+
+
+def test_pause_keeps_the_place_and_resume_continues():
+    state = COACH.next(started()).state
+    paused = COACH.pause(state)
+    assert paused.state.paused and paused.state.index == 1 and "keep your place" in words(paused)
+    assert not paused.end_session and paused.reprompt
+    resumed = COACH.resume(paused.state)
+    assert not resumed.state.paused and "Stretch 2 of 4" in words(resumed)
+
+
+def test_where_am_i_and_how_many_left():
+    state = COACH.next(started()).state
+    assert "stretch 2 of 4, knee rotations, in the quick routine" in words(COACH.where_am_i(state))
+    assert "2 left after this one" in words(COACH.how_many_left(state))
+    last = COACH.next(COACH.next(state).state).state
+    assert "This is the last one" in words(COACH.how_many_left(last))
+
+
+def test_howto_in_and_out_of_a_routine():
+    outside = COACH.howto(CoachState(), "cat cow")
+    assert "round your back" in words(outside) and outside.state.routine is None
+    inside = COACH.howto(started(), "figure four")
+    assert "figure four" in words(inside) and "repeat to do knee to chest again" in words(inside)
+    this_one = COACH.howto(started(), None)
+    assert "Knee to chest." in words(this_one)
+    assert "don't know a stretch called handstand" in words(COACH.howto(CoachState(), "handstand"))
+
+
+def test_lists():
+    assert "There are 5 routines" in words(COACH.list_routines(CoachState()))
+    assert "I know 13 stretches" in words(COACH.list_stretches(CoachState()))
+
+
+def test_easier_narrates_the_variant():
+    state = COACH.next(COACH.next(started()).state).state  # cat cow
+    assert "smaller curves" in words(COACH.easier(state))
+    assert "start a routine first" in words(COACH.easier(CoachState()))
+
+
+def test_that_hurts_stops_advises_and_offers_to_skip():
+    state = started()
+    hurt = COACH.hurts(state)
+    assert "stop there" in words(hurt) and "physiotherapist" in words(hurt)
+    assert "skip knee to chest?" in words(hurt) and hurt.state.pending == "skip:knee_to_chest"
+    skipped = COACH.yes(hurt.state)
+    assert "skip knee to chest" in words(skipped) and skipped.state.index == 1
+    kept = COACH.no(hurt.state)
+    assert kept.state.index == 0 and kept.state.pending is None and "make it easier" in words(kept)
+
+
+def test_skipping_the_last_stretch_finishes():
+    state = CoachState(routine="quick", index=3, safety_said=True)
+    reply = COACH.yes(COACH.hurts(state).state)
+    assert reply.end_session and "routine done" in words(reply)
+
+
+def test_yes_after_the_welcome_starts_and_no_declines():
+    welcome = COACH.launch(CoachState())
+    assert welcome.state.pending == "start"
+    assert COACH.yes(welcome.state).state.routine == "quick"
+    assert COACH.next(welcome.state).state.routine == "quick"  # "ready"
+    assert COACH.no(welcome.state).state.routine is None
+
+
+def test_launch_is_brief_after_the_first_time():
+    first = COACH.launch(CoachState())
+    again = COACH.launch(first.state)
+    assert len(words(again)) < len(words(first)) / 2 and "safety" not in words(again)
+
+
+def test_help_and_fallback_depend_on_context():
+    assert "You're on knee to chest" in words(COACH.help(started()))
+    assert "start the quick routine" in words(COACH.help(CoachState()))
+    assert "You're on knee to chest" in words(COACH.fallback(started()))
+    assert "list routines" in words(COACH.fallback(CoachState()))
+
+
+def test_stop_ends_warmly_and_keeps_the_place():
+    reply = COACH.stop(COACH.next(started()).state)
+    assert reply.end_session and "open back stretch coach" in words(reply)
+    assert reply.state.index == 1
+
+
+def test_navigation_outside_a_routine_offers_one():
+    for move in (COACH.next, COACH.previous, COACH.pause, COACH.resume, COACH.where_am_i, COACH.how_many_left):
+        reply = move(CoachState(safety_said=True))
+        assert "not in a routine" in words(reply) and reply.state.pending == "start" and not reply.end_session
+
+
+def test_repeat_outside_a_routine_replays_the_last_answer():
+    howto = COACH.howto(CoachState(), "child's pose")
+    assert COACH.repeat(howto.state).speech == howto.speech
+    listed = COACH.list_routines(CoachState())
+    assert COACH.repeat(listed.state).speech == listed.speech
+
+
+def test_a_stale_index_is_clamped():
+    reply = COACH.repeat(CoachState(routine="quick", index=99, safety_said=True))
+    assert reply.state.index == 3
+
+
+def test_an_unknown_routine_in_state_is_treated_as_none():
+    reply = COACH.next(CoachState(routine="deleted", index=2))
+    assert "not in a routine" in words(reply)

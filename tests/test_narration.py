@@ -1,0 +1,106 @@
+"""Narration of a stretch: the order of its parts, and holds that last their length."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from skill import narration, ssml
+from skill.content import LIBRARY
+from skill.localization import phrases_for
+from skill.speech import SECONDS_PER_WORD, Mark, plain_text
+
+from .alexa_rules import ssml_problems
+
+P = phrases_for("en-US")
+HOLDS = [s for s in LIBRARY.stretches.values() if s.timing.kind == "hold"]
+REPS = [s for s in LIBRARY.stretches.values() if s.timing.kind == "reps"]
+
+
+def timed_slices(segments):
+    """The segments of each timed part, between its start and end marks."""
+    slices, current = [], None
+    for segment in segments:
+        if segment == Mark(narration.TIMED_START):
+            current = []
+        elif segment == Mark(narration.TIMED_END):
+            slices.append(tuple(current))
+            current = None
+        elif current is not None:
+            current.append(segment)
+    return slices
+
+
+def measured_seconds(segments) -> float:
+    """Length of rendered SSML: its breaks plus its words at the stated rate."""
+    out = ssml.render(segments)
+    words = re.findall(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?", re.sub(r"<[^>]+>", " ", out))
+    return sum(ssml.break_seconds(out)) + len(words) * SECONDS_PER_WORD
+
+
+@pytest.mark.parametrize("stretch", HOLDS, ids=lambda s: s.id)
+def test_holds_last_their_configured_time(stretch):
+    slices = timed_slices(narration.stretch(stretch, P, 1, 4))
+    assert len(slices) == stretch.timing.sides
+    for timed in slices:
+        assert measured_seconds(timed) == pytest.approx(stretch.timing.hold_seconds, abs=0.5)
+
+
+@pytest.mark.parametrize("seconds", [10, 12, 15, 16, 20, 30, 45, 60])
+def test_any_hold_length_adds_up(seconds):
+    timed = tuple(s for s in narration.hold(seconds, P) if not isinstance(s, Mark))
+    assert measured_seconds(timed) == pytest.approx(seconds, abs=0.5)
+
+
+def test_hold_cues_come_in_order():
+    words = plain_text(narration.hold(30, P))
+    assert words.index("Halfway") < words.index("Five more seconds") < words.index("Three") < words.index("One")
+
+
+@pytest.mark.parametrize("stretch", REPS, ids=lambda s: s.id)
+def test_reps_are_paced_close_to_their_plan(stretch):
+    for timed in timed_slices(narration.stretch(stretch, P, 1, 4)):
+        planned = stretch.timing.reps * stretch.timing.rep_seconds
+        assert planned <= measured_seconds(timed) <= planned * 1.25
+
+
+def test_reps_count_and_last_one():
+    cat_cow = LIBRARY.stretch("cat_cow")
+    words = plain_text(narration.stretch(cat_cow, P, 1, 4))
+    assert words.count("Breathe in") == cat_cow.timing.reps
+    assert "Last one" in words
+
+
+def test_a_stretch_is_narrated_in_order():
+    stretch = LIBRARY.stretch("piriformis")
+    words = plain_text(narration.stretch(stretch, P, 2, 5))
+    positions = [
+        words.index("Stretch 2 of 5: piriformis stretch."),
+        words.index("lying on your back"),
+        words.index(stretch.setup[0]),
+        words.index(stretch.movement[0]),
+        words.index("Hold for 20 seconds on this side"),
+        words.index("Switch sides."),
+        words.index(stretch.switch_cue),
+        words.rindex("And release."),
+    ]
+    assert positions == sorted(positions)
+    assert words.count("Hold for 20 seconds") == 2
+
+
+def test_equipment_is_announced():
+    words = plain_text(narration.stretch(LIBRARY.stretch("hamstring_stretch"), P, 1, 1))
+    assert "You'll need a stretch band." in words
+
+
+def test_easier_variant_is_narrated_and_timed():
+    segments = narration.easier(LIBRARY.stretch("back_extension"), P)
+    assert "forearms" in plain_text(segments)
+    assert timed_slices(segments)
+
+
+@pytest.mark.parametrize("stretch", LIBRARY.stretches.values(), ids=lambda s: s.id)
+def test_every_narration_is_valid_ssml(stretch):
+    for segments in (narration.stretch(stretch, P, 13, 13), narration.easier(stretch, P), narration.howto(stretch, P)):
+        assert not ssml_problems(ssml.render(segments))

@@ -1,0 +1,107 @@
+"""The Flask endpoint over a real HTTP socket (werkzeug's server on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+from werkzeug.serving import make_server
+
+from skill.devtools.envelopes import Session
+from skill.web import create_app
+
+from .alexa_rules import assert_valid
+
+
+@pytest.fixture
+def serve():
+    servers = []
+
+    def start(config) -> str:
+        server = make_server("127.0.0.1", 0, create_app(config), threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+def post(url: str, body: bytes, content_type="application/json", headers=None):
+    request = urllib.request.Request(url + "/", data=body, method="POST",
+                                     headers={"Content-Type": content_type, **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+OPEN = {"VERIFY_SIGNATURE": False, "VERIFY_TIMESTAMP": False}
+
+
+def test_health(serve):
+    url = serve(OPEN)
+    with urllib.request.urlopen(url + "/health", timeout=5) as response:
+        assert response.status == 200 and json.loads(response.read()) == {"status": "ok"}
+
+
+def test_verification_on_rejects_an_unsigned_request(serve):
+    url = serve({})  # the defaults: both verifications on
+    status, body = post(url, json.dumps(Session().launch()).encode())
+    assert status == 400 and "signature" in body["error"]
+
+
+def test_timestamp_verification_rejects_a_stale_request(serve):
+    url = serve({"VERIFY_SIGNATURE": False})
+    session = Session()
+    session.advance(-3600)
+    status, body = post(url, json.dumps(session.launch()).encode())
+    assert status == 400 and "timestamp" in body["error"]
+
+
+def test_verification_off_serves_a_conversation(serve):
+    url = serve(OPEN)
+    session = Session()
+    status, body = post(url, json.dumps(session.launch()).encode())
+    assert status == 200
+    assert_valid(body)
+    session.absorb(body)
+    status, body = post(url, json.dumps(session.intent("AMAZON.YesIntent")).encode())
+    assert status == 200 and "Stretch 1 of 4" in body["response"]["outputSpeech"]["ssml"]
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b"\xff\xfe", b'"just a string"', b'{"request": 5}'])
+def test_malformed_bodies_get_400_with_a_json_error(serve, raw):
+    status, body = post(serve(OPEN), raw)
+    assert status == 400 and isinstance(body.get("error"), str)
+
+
+def test_unknown_request_type_gets_a_spoken_answer(serve):
+    status, body = post(serve(OPEN), json.dumps(Session().envelope({"type": "Future.Thing"})).encode())
+    assert status == 200
+    assert_valid(body)
+
+
+def test_request_for_another_skill_is_rejected(serve):
+    url = serve({**OPEN, "SKILL_ID": "amzn1.ask.skill.ours"})
+    status, body = post(url, json.dumps(Session(skill_id="amzn1.ask.skill.theirs").launch()).encode())
+    assert status == 400 and "another skill" in body["error"]
+    status, _ = post(url, json.dumps(Session(skill_id="amzn1.ask.skill.ours").launch()).encode())
+    assert status == 200
+
+
+def test_the_app_starts_without_the_broken_webservice_support_package():
+    code = ("import sys, skill.web; "
+            "assert 'ask_sdk_webservice_support' not in sys.modules; "
+            "assert 'flask_ask_sdk' not in sys.modules; print(type(skill.web.app).__name__)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Flask"
