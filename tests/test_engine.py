@@ -110,6 +110,8 @@ def test_pause_keeps_the_place_and_resume_continues():
     assert not paused.end_session and paused.reprompt
     resumed = COACH.resume(paused.state)
     assert not resumed.state.paused and "Stretch 2 of 4" in words(resumed)
+    carried_on = COACH.next(paused.state)  # "continue" is a NextIntent phrase
+    assert carried_on.state.index == 1 and "Picking up where you left off" in words(carried_on)
 
 
 def test_where_am_i_and_how_many_left():

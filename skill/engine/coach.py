@@ -116,6 +116,9 @@ class Coach:
             # "ready" / "okay" after the welcome's "Shall we start?" means yes.
             return self.start(state) if state.pending == "start" else self._not_in_routine(state)
         plan, _ = active
+        if state.paused:
+            # "continue" / "go on" after "wait": carry on with the stretch that was kept.
+            return self.resume(state)
         if plan.is_last(state.index):
             return self._finish(state, plan)
         return self._narrate_current(replace(state, index=state.index + 1))
