@@ -66,6 +66,33 @@ CUSTOM_INTENTS: dict[str, tuple[dict[str, str], list[str]]] = {
         "is there an easier way", "I can't do this", "I can't do that", "make it gentler", "gentler",
         "can I do an easier one", "an easier one",
     ]),
+    "ProgressIntent": ({}, [
+        "how am I doing", "how am I getting on", "what's my streak", "what is my streak", "how many routines have I done",
+        "how many routines did I do this week", "my progress", "show my progress", "tell me my progress",
+        "how's my progress",
+    ]),
+    "LongerHoldsIntent": ({}, [
+        "make holds longer", "make the holds longer", "longer holds", "hold longer", "hold for longer",
+        "hold the stretches longer", "I want longer holds", "make the stretches longer", "more time in each stretch",
+    ]),
+    "ShorterHoldsIntent": ({}, [
+        "make holds shorter", "make the holds shorter", "shorter holds", "hold shorter", "don't hold so long",
+        "hold the stretches for less time", "I want shorter holds", "make the stretches shorter",
+        "less time in each stretch",
+    ]),
+    "MissingEquipmentIntent": ({"equipment": "EQUIPMENT_NAME"}, [
+        "I don't have a {equipment}", "I don't have {equipment}", "I haven't got a {equipment}",
+        "I have no {equipment}", "no {equipment}", "I don't own a {equipment}", "skip the {equipment} stretches",
+        "I can't find my {equipment}", "without a {equipment}", "I don't have the {equipment}",
+    ]),
+    "HaveEquipmentIntent": ({"equipment": "EQUIPMENT_NAME"}, [
+        "I have a {equipment}", "I have a {equipment} now", "I've got a {equipment}", "I got a {equipment}",
+        "I found my {equipment}", "I do have a {equipment}", "I bought a {equipment}", "I have the {equipment}",
+    ]),
+    "ResetPreferencesIntent": ({}, [
+        "reset my preferences", "reset preferences", "reset my settings", "clear my preferences",
+        "forget my preferences", "go back to the default settings", "reset everything", "use the default settings",
+    ]),
     "ThatHurtsIntent": ({}, [
         "that hurts", "it hurts", "this hurts", "ow", "ouch", "I'm in pain", "I feel pain", "that's painful",
         "this is painful", "it's painful", "my back hurts", "I felt a twinge", "sharp pain", "that's sore",
@@ -132,6 +159,9 @@ def build_model(locale: str = "en-US", library: Library = LIBRARY) -> dict:
                 "types": [
                     _slot_type("ROUTINE_NAME", library.routines.values()),
                     _slot_type("STRETCH_NAME", library.stretches.values()),
+                    {"name": "EQUIPMENT_NAME", "values": [
+                        {"id": item["id"], "name": {"value": item["name"], "synonyms": list(item["synonyms"])}}
+                        for item in library.equipment.values()]},
                 ],
             }
         }

@@ -12,27 +12,37 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from .handlers import EXCEPTION_HANDLERS, REQUEST_HANDLERS
-from .interceptors import RequestLogger, ResponseLogger
+from .interceptors import LoadState, RequestLogger, ResponseLogger, SaveState
+
+_FROM_ENV = object()
 
 
-def build_skill_builder(skill_id: str | None = None) -> CustomSkillBuilder:
-    builder = CustomSkillBuilder()
+def build_skill_builder(skill_id: str | None = None, persistence=_FROM_ENV) -> CustomSkillBuilder:
+    """The skill's builder. ``persistence`` is an ASK persistence adapter, None for none,
+    or (by default) whatever the environment configures (see :mod:`skill.persistence`)."""
+    if persistence is _FROM_ENV:
+        from .persistence import store_from_env
+
+        persistence = store_from_env()
+    builder = CustomSkillBuilder(persistence_adapter=persistence)
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler)
     for handler in EXCEPTION_HANDLERS:
         builder.add_exception_handler(handler)
     builder.add_global_request_interceptor(RequestLogger())
+    builder.add_global_request_interceptor(LoadState(has_store=persistence is not None))
+    builder.add_global_response_interceptor(SaveState(has_store=persistence is not None))
     builder.add_global_response_interceptor(ResponseLogger())
     builder.skill_id = skill_id if skill_id is not None else (os.environ.get("SKILL_ID") or None)
     return builder
 
 
-def build_skill(skill_id: str | None = None) -> CustomSkill:
-    return build_skill_builder(skill_id).create()
+def build_skill(skill_id: str | None = None, persistence=_FROM_ENV) -> CustomSkill:
+    return build_skill_builder(skill_id, persistence).create()
 
 
-def build_lambda_handler(skill_id: str | None = None):
+def build_lambda_handler(skill_id: str | None = None, persistence=_FROM_ENV):
     """The Lambda entry point: the SDK skill behind :func:`skill.dispatch.lambda_handler_for`."""
     from .dispatch import lambda_handler_for
 
-    return lambda_handler_for(build_skill(skill_id))
+    return lambda_handler_for(build_skill(skill_id, persistence))

@@ -57,8 +57,8 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
     """Build the WSGI app.
 
     ``config`` may set VERIFY_SIGNATURE, VERIFY_TIMESTAMP, SIGNATURE_VERIFIER,
-    TIMESTAMP_VERIFIER, SKILL_ID and MAX_CONTENT_LENGTH; the defaults come from
-    the environment.
+    TIMESTAMP_VERIFIER, SKILL_ID, PERSISTENCE_ADAPTER and MAX_CONTENT_LENGTH;
+    the defaults come from the environment.
     """
     app = Flask(__name__)
     app.config.update(
@@ -74,7 +74,12 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
     from .dispatch import MalformedRequest, dispatch
     from .skill_builder import build_skill
 
-    alexa_skill = skill or build_skill(app.config["SKILL_ID"])
+    if skill is None:
+        from .persistence import store_from_env
+
+        store = app.config.get("PERSISTENCE_ADAPTER") or store_from_env()
+        skill = build_skill(app.config["SKILL_ID"], store)
+    alexa_skill = skill
     signature_verifier = app.config.get("SIGNATURE_VERIFIER")
     timestamp_verifier = app.config.get("TIMESTAMP_VERIFIER")
     if app.config["VERIFY_SIGNATURE"] and signature_verifier is None:

@@ -6,7 +6,13 @@ import os
 
 import pytest
 
+import tempfile  # noqa: E402
+
 os.environ.setdefault("ASK_SDK_VERIFY_SIGNATURE", "true")
+# Anything that builds a store from the environment writes here, never into the work tree.
+os.environ["SQLITE_PATH"] = os.path.join(tempfile.mkdtemp(prefix="bsc-tests-"), "skill.sqlite3")
+os.environ.pop("DYNAMODB_TABLE", None)
+os.environ.pop("PERSISTENCE", None)
 
 from skill.devtools.envelopes import Session  # noqa: E402
 from skill.skill_builder import build_lambda_handler  # noqa: E402
@@ -62,8 +68,15 @@ class Conversation:
 
 
 @pytest.fixture(scope="session")
-def lambda_handler():
-    return build_lambda_handler()
+def store(tmp_path_factory):
+    from skill.persistence.sqlite import SQLiteAdapter
+
+    return SQLiteAdapter(tmp_path_factory.mktemp("store") / "skill.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def lambda_handler(store):
+    return build_lambda_handler(persistence=store)
 
 
 @pytest.fixture

@@ -138,7 +138,9 @@ def test_easier_and_hurts(convo):
     convo.say("ThatHurtsIntent")
     assert "stop there" in convo.speech and "skip knee to chest" in convo.speech
     convo.say("AMAZON.YesIntent")
-    assert "Stretch 2 of 4" in convo.speech
+    assert "from now on?" in convo.speech
+    convo.say("AMAZON.NoIntent")
+    assert "just for today" in convo.speech and "Stretch 2 of 4" in convo.speech
     convo.say("ThatHurtsIntent")
     convo.say("AMAZON.NoIntent")
     assert convo.state["index"] == 1 and "stay with knee rotations" in convo.speech

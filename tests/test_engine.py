@@ -148,15 +148,30 @@ def test_that_hurts_stops_advises_and_offers_to_skip():
     hurt = COACH.hurts(state)
     assert "stop there" in words(hurt) and "physiotherapist" in words(hurt)
     assert "skip knee to chest?" in words(hurt) and hurt.state.pending == "skip:knee_to_chest"
-    skipped = COACH.yes(hurt.state)
-    assert "skip knee to chest" in words(skipped) and skipped.state.index == 1
+    asked = COACH.yes(hurt.state)
+    assert "skip knee to chest" in words(asked) and "from now on?" in words(asked)
+    assert asked.state.pending == "skip_forever:knee_to_chest" and not asked.end_session
+    today_only = COACH.no(asked.state)
+    assert "just for today" in words(today_only) and today_only.state.index == 1
+    assert today_only.state.prefs.skip == ()
     kept = COACH.no(hurt.state)
     assert kept.state.index == 0 and kept.state.pending is None and "make it easier" in words(kept)
 
 
+def test_leaving_a_stretch_out_for_good_is_respected_by_later_routines():
+    asked = COACH.yes(COACH.hurts(started()).state)
+    forever = COACH.yes(asked.state)
+    assert "leave knee to chest out from now on" in words(forever)
+    assert forever.state.prefs.skip == ("knee_to_chest",)
+    assert "Stretch 1 of 3: knee rotations" in words(forever)  # the plan no longer has it
+    again = COACH.start(forever.state, "gentle")
+    assert "knee to chest" not in words(again) and "gentle routine: 4 stretches" in words(again)
+
+
 def test_skipping_the_last_stretch_finishes():
-    state = CoachState(routine="quick", index=3, safety_said=True)
-    reply = COACH.yes(COACH.hurts(state).state)
+    state = CoachState(routine="quick", index=3, stretch="childs_pose", safety_said=True)
+    asked = COACH.yes(COACH.hurts(state).state)
+    reply = COACH.no(asked.state)
     assert reply.end_session and "routine done" in words(reply)
 
 

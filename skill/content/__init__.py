@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
+from .equipment import EQUIPMENT_ITEMS
 from .routines import DEFAULT_ROUTINE, ROUTINES
 from .schema import EQUIPMENT, POSITIONS, ContentError, Routine, Stretch, Timing, Variant, check_unique_names
 from .stretches import STRETCHES
@@ -16,7 +17,8 @@ from .stretches import STRETCHES
 class Library:
     """All stretches and routines, validated, with name look-ups."""
 
-    def __init__(self, stretches: Iterable[Mapping], routines: Iterable[Mapping], default_routine: str):
+    def __init__(self, stretches: Iterable[Mapping], routines: Iterable[Mapping], default_routine: str,
+                 equipment: Iterable[Mapping] = EQUIPMENT_ITEMS):
         self.stretches: dict[str, Stretch] = {}
         for raw in stretches:
             stretch = Stretch.parse(raw)
@@ -24,6 +26,13 @@ class Library:
                 raise ContentError(f"stretch id {stretch.id!r} is used twice")
             self.stretches[stretch.id] = stretch
         check_unique_names("stretch", self.stretches.values())
+        for stretch in self.stretches.values():
+            substitute = self.stretches.get(stretch.without_equipment) if stretch.without_equipment else None
+            if stretch.without_equipment and (substitute is None or substitute.equipment):
+                raise ContentError(f"stretch {stretch.id!r}: without_equipment must name a stretch needing none")
+        self.equipment: dict[str, dict] = {item["id"]: item for item in equipment}
+        self._equipment_by_name = {
+            n.lower(): item["id"] for item in equipment for n in (item["name"], *item["synonyms"])}
         self.routines: dict[str, Routine] = {}
         for raw in routines:
             routine = Routine.parse(raw, self.stretches)
@@ -50,6 +59,13 @@ class Library:
             return self.stretches[key]
         stretch_id = self._stretch_by_name.get(key)
         return self.stretches[stretch_id] if stretch_id else None
+
+    def find_equipment(self, spoken: str | None) -> str | None:
+        """An equipment id by id, name or synonym."""
+        key = _normalise(spoken)
+        if key in self.equipment:
+            return key
+        return self._equipment_by_name.get(key) or self._equipment_by_name.get(key.removeprefix("a "))
 
     def find_routine(self, spoken: str | None) -> Routine | None:
         key = _normalise(spoken)

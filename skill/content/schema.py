@@ -11,12 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-#: Equipment the coach knows how to talk about, by id -> spoken name.
-EQUIPMENT: Mapping[str, str] = {
-    "foam_roller": "a foam roller",
-    "massage_ball": "a massage ball",
-    "stretch_band": "a stretch band",
-}
+from .equipment import EQUIPMENT_ITEMS
+
+#: Equipment the coach knows how to talk about, by id -> spoken name ("a foam roller").
+EQUIPMENT: Mapping[str, str] = {item["id"]: item["spoken"] for item in EQUIPMENT_ITEMS}
 
 #: Starting positions, by id -> how the coach says it, in routine-flow order.
 POSITIONS: Mapping[str, str] = {
@@ -124,6 +122,8 @@ class Stretch:
     switch_cue: str
     easier: Variant
     caution: str
+    #: A stretch to do instead when the equipment is missing (None: leave it out).
+    without_equipment: str | None = None
 
     @property
     def spoken_names(self) -> tuple[str, ...]:
@@ -165,6 +165,7 @@ class Stretch:
             switch_cue=raw.get("switch_cue", ""),
             easier=Variant(easier_raw["name"], _text_list(easier_raw["cues"], f"{where}.easier.cues")),
             caution=raw["caution"],
+            without_equipment=raw.get("without_equipment"),
         )
 
 

@@ -182,6 +182,7 @@ STRETCHES: tuple[dict, ...] = (
             ],
         },
         "caution": "You should feel a stretch, not pain behind the knee. Bend the knee more if you do.",
+        "without_equipment": "knee_to_chest",
     },
     {
         "id": "ball_roll_hips",
@@ -210,6 +211,7 @@ STRETCHES: tuple[dict, ...] = (
             ],
         },
         "caution": "Tender is fine; sharp or burning is not. Move the ball if you feel tingling.",
+        "without_equipment": "piriformis",
     },
     {
         "id": "foam_roller_extension",
@@ -239,6 +241,7 @@ STRETCHES: tuple[dict, ...] = (
             ],
         },
         "caution": "Keep the roller on your mid back, never under your lower back or neck.",
+        "without_equipment": "thread_the_needle",
     },
     {
         "id": "back_extension",

@@ -1,18 +1,43 @@
-"""A routine made concrete: the stretches to do, in order, with their timings."""
+"""A routine made concrete for one person: which stretches, in what order, for how long.
+
+Preferences shape the plan: stretches the person asked to leave out are
+dropped; a stretch whose equipment is missing is swapped for its
+no-equipment alternative (if that isn't already in the routine) or left out;
+holds are lengthened or shortened within safe bounds.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..content import EQUIPMENT, Library, Routine, Stretch
-from ..localization import Phrases
 from .. import narration
+from ..content import EQUIPMENT, Library, Routine, Stretch
+from ..content.schema import MAX_HOLD_SECONDS, MIN_HOLD_SECONDS
+from ..localization import Phrases
+from .state import Preferences
+
+#: How far "make holds longer/shorter" may move a hold, in seconds, and by how much each time.
+HOLD_STEP = 5
+MIN_HOLD_OFFSET = -10
+MAX_HOLD_OFFSET = 20
+
+
+@dataclass(frozen=True)
+class Change:
+    """A stretch changed for missing equipment: swapped (``substitute``) or left out (None)."""
+
+    stretch: Stretch
+    equipment: str
+    substitute: Stretch | None
 
 
 @dataclass(frozen=True)
 class Plan:
     routine: Routine
     stretches: tuple[Stretch, ...]
+    hold_offset: int = 0
+    changes: tuple[Change, ...] = ()
 
     @property
     def total(self) -> int:
@@ -27,9 +52,22 @@ class Plan:
     def is_last(self, index: int) -> bool:
         return index >= self.total - 1
 
+    def index_of(self, stretch_id: str | None, fallback: int) -> int:
+        """Where a stretch is in this plan; ``fallback`` (clamped) if it isn't."""
+        for index, stretch in enumerate(self.stretches):
+            if stretch.id == stretch_id:
+                return index
+        return self.clamp(fallback)
+
+    def hold_seconds(self, stretch: Stretch) -> int | None:
+        """The hold for this person, or None for a stretch done in reps."""
+        if stretch.timing.kind != "hold":
+            return None
+        return min(max(stretch.timing.hold_seconds + self.hold_offset, MIN_HOLD_SECONDS), MAX_HOLD_SECONDS)
+
     def seconds(self, p: Phrases, start: int = 0) -> float:
         """Estimated time for the stretches from ``start`` to the end."""
-        return sum(narration.stretch_seconds(s, p) for s in self.stretches[start:])
+        return sum(_stretch_seconds(s, p, self.hold_seconds(s)) for s in self.stretches[start:])
 
     def equipment(self) -> list[str]:
         needed: list[str] = []
@@ -38,6 +76,29 @@ class Plan:
         return needed
 
 
-def plan_for(library: Library, routine_id: str) -> Plan:
+@lru_cache(maxsize=512)
+def _stretch_seconds(stretch: Stretch, p: Phrases, hold_seconds: int | None) -> float:
+    return narration.stretch_seconds(stretch, p, hold_seconds)
+
+
+def plan_for(library: Library, routine_id: str, prefs: Preferences = Preferences()) -> Plan:
     routine = library.routine(routine_id)
-    return Plan(routine, tuple(library.stretch(sid) for sid in routine.stretch_ids))
+    chosen: list[Stretch] = []
+    changes: list[Change] = []
+    for stretch_id in routine.stretch_ids:
+        stretch = library.stretch(stretch_id)
+        if stretch.id in prefs.skip:
+            continue
+        missing = next((e for e in stretch.equipment if e in prefs.missing), None)
+        if missing is None:
+            chosen.append(stretch)
+            continue
+        substitute = library.stretches.get(stretch.without_equipment or "")
+        if (substitute is not None and substitute.id not in routine.stretch_ids
+                and substitute.id not in prefs.skip and substitute not in chosen):
+            chosen.append(substitute)
+            changes.append(Change(stretch, missing, substitute))
+        else:
+            changes.append(Change(stretch, missing, None))
+    offset = min(max(prefs.hold_offset, MIN_HOLD_OFFSET), MAX_HOLD_OFFSET)
+    return Plan(routine, tuple(chosen), offset, tuple(changes))

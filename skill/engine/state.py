@@ -1,58 +1,225 @@
-"""The small, serialisable state of one person's coaching session.
+"""The small, serialisable state of one person: place, preferences, progress.
 
-It is stored as a plain dict (session attributes now, the persistent store
-too). ``from_dict`` never raises: a field that is missing or of the wrong
-type falls back to its default, so odd input can't crash a turn.
+Two ways in:
+
+* :meth:`CoachState.from_dict` reads session attributes. It never raises: a
+  field that is missing or of the wrong type falls back to its default.
+* :func:`decode_record` reads a stored record. It is strict: an unreadable
+  record, an unknown schema version or a field of the wrong type gives a
+  fresh state and says why, so the coach can start fresh gently; an older
+  schema version is migrated.
+
+:meth:`CoachState.record` is what gets stored: the place in the routine,
+preferences, progress and the one-time flags. Conversation-only fields
+(a pending question, what "repeat" replays) stay in the session.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Callable, Mapping
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Completed routines remembered (enough for a weekly count and a long streak).
+HISTORY_LIMIT = 60
 
 
-@dataclass
+@dataclass(frozen=True)
+class Preferences:
+    #: Seconds added to (or taken from) every hold; bounded by the engine.
+    hold_offset: int = 0
+    #: Equipment ids the person does not have.
+    missing: tuple[str, ...] = ()
+    #: Stretch ids left out of every routine.
+    skip: tuple[str, ...] = ()
+    #: Narrate several stretches per response without waiting for "next".
+    continuous: bool = False
+
+    def to_dict(self) -> dict:
+        return {"hold_offset": self.hold_offset, "missing": list(self.missing), "skip": list(self.skip),
+                "continuous": self.continuous}
+
+
+@dataclass(frozen=True)
 class CoachState:
     #: Routine being done, or None outside a routine.
     routine: str | None = None
-    #: Index of the current stretch in the routine's plan.
+    #: Index of the current stretch in the routine's plan, and its id (to re-find it if the plan changes).
     index: int = 0
+    stretch: str | None = None
+    #: Which side of a two-sided stretch the person is on (0 or 1).
+    side: int = 0
+    #: When the place last changed, in seconds since the epoch (UTC).
+    updated: int = 0
     #: True after "pause" / "wait" until "resume".
     paused: bool = False
-    #: A yes/no question waiting for its answer: "start" or "skip:<stretch id>".
+    #: A yes/no question waiting for its answer.
     pending: str | None = None
-    #: What "repeat" replays outside a routine: "howto:<id>", "routines", "stretches", "help".
+    #: What "repeat" replays outside a routine.
     last: str | None = None
     #: The one-time safety note has been given.
     safety_said: bool = False
+    #: The note about stretches left out for missing equipment has been given.
+    equipment_noted: bool = False
+    prefs: Preferences = field(default_factory=Preferences)
+    #: Completed routines: (ISO date, routine id), oldest first.
+    history: tuple[tuple[str, str], ...] = ()
+    #: A one-time notice to speak before the next reply ("reset": saved data was unreadable).
+    notice: str | None = None
 
     @property
     def in_routine(self) -> bool:
         return self.routine is not None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"v": SCHEMA_VERSION, **asdict(self)}
+        data = asdict(self)
+        data["prefs"] = self.prefs.to_dict()
+        data["history"] = [list(item) for item in self.history]
+        return {"v": SCHEMA_VERSION, **data}
+
+    def record(self) -> dict[str, Any]:
+        """The part of the state that is stored between sessions."""
+        full = self.to_dict()
+        return {key: full[key] for key in ("v", *RECORD_FIELDS)}
 
     @classmethod
     def from_dict(cls, raw: Any) -> "CoachState":
+        """Lenient: odd fields fall back to defaults (for session attributes)."""
         if not isinstance(raw, Mapping):
             return cls()
-        defaults = cls()
+        values = {}
+        for name, check in _CHECKS.items():
+            if name in raw:
+                try:
+                    values[name] = check(raw[name])
+                except (TypeError, ValueError):
+                    continue
+        return cls(**values)
 
-        def pick(name: str, kind: type | tuple[type, ...], default: Any) -> Any:
-            value = raw.get(name, default)
-            if isinstance(value, bool) and kind is int:
-                return default
-            return value if isinstance(value, kind) else default
 
-        index = pick("index", int, 0)
-        return cls(
-            routine=pick("routine", str, None) or None,
-            index=index if index >= 0 else 0,
-            paused=pick("paused", bool, False),
-            pending=pick("pending", str, None) or None,
-            last=pick("last", str, None) or None,
-            safety_said=pick("safety_said", bool, defaults.safety_said),
-        )
+#: Fields kept in the store.
+RECORD_FIELDS = ("routine", "index", "stretch", "side", "updated", "safety_said", "equipment_noted", "prefs",
+                 "history")
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError("expected a string")
+    return value or None
+
+
+def _int(value: Any, low: int = 0, high: int = 2**53) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        raise TypeError("expected a whole number")
+    if not low <= value <= high:
+        raise ValueError("out of range")
+    return int(value)
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("expected true or false")
+    return value
+
+
+def _str_tuple(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise TypeError("expected a list of strings")
+    return tuple(dict.fromkeys(value))
+
+
+def _prefs(value: Any) -> Preferences:
+    if not isinstance(value, Mapping):
+        raise TypeError("expected an object")
+    return Preferences(
+        hold_offset=_int(value.get("hold_offset", 0), -60, 60),
+        missing=_str_tuple(value.get("missing", [])),
+        skip=_str_tuple(value.get("skip", [])),
+        continuous=_bool(value.get("continuous", False)),
+    )
+
+
+def _history(value: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, (list, tuple)):
+        raise TypeError("expected a list")
+    items = []
+    for item in value:
+        if (not isinstance(item, (list, tuple)) or len(item) != 2
+                or not all(isinstance(part, str) for part in item) or len(item[0]) != 10):
+            raise TypeError("expected [date, routine] pairs")
+        items.append((item[0], item[1]))
+    return tuple(items[-HISTORY_LIMIT:])
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "routine": _optional_str,
+    "index": lambda v: _int(v, 0, 1000),
+    "stretch": _optional_str,
+    "side": lambda v: _int(v, 0, 1),
+    "updated": _int,
+    "paused": _bool,
+    "pending": _optional_str,
+    "last": _optional_str,
+    "safety_said": _bool,
+    "equipment_noted": _bool,
+    "prefs": _prefs,
+    "history": _history,
+    "notice": _optional_str,
+}
+assert set(_CHECKS) == {f.name for f in fields(CoachState)}
+
+
+class RecordError(ValueError):
+    """A stored record can't be read; the person gets a fresh start."""
+
+
+def _migrate_v1(raw: Mapping) -> dict:
+    """Version 1 was the session-only state: no preferences, history or timestamps."""
+    return {"v": 2, "routine": raw.get("routine"), "index": raw.get("index", 0),
+            "safety_said": raw.get("safety_said", False)}
+
+
+MIGRATIONS: dict[int, Callable[[Mapping], dict]] = {1: _migrate_v1}
+
+
+def decode_record(raw: Any) -> tuple[CoachState, str | None]:
+    """A stored record as a state, and the problem if it had to be reset.
+
+    ``{}`` (no record yet) is a new person, not a problem.
+    """
+    try:
+        return _decode(raw), None
+    except RecordError as exc:
+        return CoachState(notice="reset"), str(exc)
+
+
+def _decode(raw: Any) -> CoachState:
+    if not isinstance(raw, Mapping):
+        raise RecordError(f"record is a {type(raw).__name__}, not an object")
+    if not raw:
+        return CoachState()
+    version = raw.get("v")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise RecordError(f"record has no usable schema version ({version!r})")
+    while version < SCHEMA_VERSION:
+        migrate = MIGRATIONS.get(version)
+        if migrate is None:
+            raise RecordError(f"no migration from schema version {version}")
+        raw = migrate(raw)
+        version = raw["v"]
+    if version != SCHEMA_VERSION:
+        raise RecordError(f"record has schema version {version}, newer than {SCHEMA_VERSION}")
+    values = {}
+    for name in RECORD_FIELDS:
+        if name in raw:
+            try:
+                values[name] = _CHECKS[name](raw[name])
+            except (TypeError, ValueError) as exc:
+                raise RecordError(f"field {name!r}: {exc}") from None
+    return CoachState(**values)
+
+
+def with_prefs(state: CoachState, **changes: Any) -> CoachState:
+    return replace(state, prefs=replace(state.prefs, **changes))

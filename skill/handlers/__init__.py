@@ -6,8 +6,11 @@
 from .answers import NoHandler, YesHandler
 from .base import CoachIntentHandler
 from .comfort import EasierHandler, HurtsHandler
-from .information import HowManyLeftHandler, HowToHandler, ListRoutinesHandler, ListStretchesHandler, WhereAmIHandler
+from .information import (HowManyLeftHandler, HowToHandler, ListRoutinesHandler, ListStretchesHandler, ProgressHandler,
+                          WhereAmIHandler)
 from .launch import LaunchHandler, StartRoutineHandler
+from .preferences import (HaveEquipmentHandler, LongerHoldsHandler, MissingEquipmentHandler,
+                          ResetPreferencesHandler, ShorterHoldsHandler)
 from .navigation import NextHandler, PauseHandler, PreviousHandler, RepeatHandler, ResumeHandler, StartOverHandler
 from .session import (ErrorHandler, FallbackHandler, HelpHandler, SessionEndedHandler, StopHandler,
                       UnhandledRequestHandler)
@@ -17,6 +20,9 @@ REQUEST_HANDLERS = (
     StartRoutineHandler(),
     NextHandler(), PreviousHandler(), RepeatHandler(), StartOverHandler(), PauseHandler(), ResumeHandler(),
     WhereAmIHandler(), HowManyLeftHandler(), HowToHandler(), ListRoutinesHandler(), ListStretchesHandler(),
+    ProgressHandler(),
+    LongerHoldsHandler(), ShorterHoldsHandler(), MissingEquipmentHandler(), HaveEquipmentHandler(),
+    ResetPreferencesHandler(),
     EasierHandler(), HurtsHandler(),
     YesHandler(), NoHandler(),
     HelpHandler(), StopHandler(), FallbackHandler(),

@@ -7,7 +7,8 @@ handler: no speech strings, no decisions.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from datetime import datetime, timezone
+from typing import Any, Callable, ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -25,14 +26,25 @@ def locale_of(handler_input: HandlerInput) -> str | None:
     return locale if isinstance(locale, str) else None
 
 
+def request_time(handler_input: HandlerInput) -> datetime:
+    """When Alexa sent the request (its clock), or now if it didn't say."""
+    stamp = getattr(handler_input.request_envelope.request, "timestamp", None)
+    if isinstance(stamp, datetime):
+        return stamp.astimezone(timezone.utc) if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+    return datetime.now(timezone.utc)
+
+
 def coach_for(handler_input: HandlerInput) -> Coach:
-    return Coach(locale_of(handler_input))
+    return Coach(locale_of(handler_input), request_time(handler_input))
 
 
 def load_state(handler_input: HandlerInput) -> CoachState:
+    """The state the load interceptor prepared (or, failing that, the session's)."""
+    state = handler_input.attributes_manager.request_attributes.get("state")
+    if isinstance(state, CoachState):
+        return state
     attributes = handler_input.attributes_manager.session_attributes
-    raw = attributes.get(STATE_KEY) if isinstance(attributes, dict) else None
-    return CoachState.from_dict(raw)
+    return CoachState.from_dict(attributes.get(STATE_KEY) if isinstance(attributes, dict) else None)
 
 
 def build_response(builder: ResponseFactory, reply: Reply) -> Response:
@@ -48,7 +60,14 @@ def build_response(builder: ResponseFactory, reply: Reply) -> Response:
 def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     """Turn a coach reply into an Alexa response, storing the new state."""
     handler_input.attributes_manager.session_attributes = {STATE_KEY: reply.state.to_dict()}
+    handler_input.attributes_manager.request_attributes["state_out"] = reply.state
     return build_response(handler_input.response_builder, reply)
+
+
+def run(handler_input: HandlerInput, action: Callable[[Coach, CoachState], Reply]) -> Response:
+    """The whole of a handler: state in, one coach call, reply out."""
+    coach = coach_for(handler_input)
+    return respond(handler_input, coach.deliver(action(coach, load_state(handler_input))))
 
 
 def reply_envelope(reply: Reply) -> ResponseEnvelope:
@@ -90,7 +109,7 @@ class CoachIntentHandler(AbstractRequestHandler):
         return isinstance(request, IntentRequest) and getattr(request.intent, "name", None) in self.intents
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return respond(handler_input, self.act(coach_for(handler_input), load_state(handler_input), handler_input))
+        return run(handler_input, lambda coach, state: self.act(coach, state, handler_input))
 
     def act(self, coach: Coach, state: CoachState, handler_input: HandlerInput) -> Reply:  # pragma: no cover
         raise NotImplementedError

@@ -38,3 +38,10 @@ class ListStretchesHandler(CoachIntentHandler):
 
     def act(self, coach, state, handler_input):
         return coach.list_stretches(state)
+
+
+class ProgressHandler(CoachIntentHandler):
+    intents = ("ProgressIntent",)
+
+    def act(self, coach, state, handler_input):
+        return coach.how_am_i_doing(state)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import is_request_type
 
-from .base import CoachIntentHandler, coach_for, load_state, respond, slot_value
+from .base import CoachIntentHandler, run, slot_value
 
 
 class LaunchHandler(AbstractRequestHandler):
@@ -13,7 +13,7 @@ class LaunchHandler(AbstractRequestHandler):
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input):
-        return respond(handler_input, coach_for(handler_input).launch(load_state(handler_input)))
+        return run(handler_input, lambda coach, state: coach.launch(state))
 
 
 class StartRoutineHandler(CoachIntentHandler):

@@ -8,7 +8,7 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractR
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import IntentRequest
 
-from .base import CoachIntentHandler, coach_for, load_state, request_type, respond
+from .base import CoachIntentHandler, request_type, run
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +55,11 @@ class UnhandledRequestHandler(AbstractRequestHandler):
         return True
 
     def handle(self, handler_input):
-        coach, state = coach_for(handler_input), load_state(handler_input)
         if isinstance(handler_input.request_envelope.request, IntentRequest):
             log.info("unknown intent routed to fallback")
-            return respond(handler_input, coach.fallback(state))
+            return run(handler_input, lambda coach, state: coach.fallback(state))
         log.info("unsupported request type", extra={"unsupported_type": request_type(handler_input)})
-        return respond(handler_input, coach.unsupported(state))
+        return run(handler_input, lambda coach, state: coach.unsupported(state))
 
 
 class ErrorHandler(AbstractExceptionHandler):
@@ -71,4 +70,4 @@ class ErrorHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input, exception):
         log.exception("unhandled error in skill")
-        return respond(handler_input, coach_for(handler_input).error(load_state(handler_input)))
+        return run(handler_input, lambda coach, state: coach.error(state))

@@ -1,0 +1,123 @@
+"""DynamoDB store for Lambda, on boto3's low-level client.
+
+Why not ask-sdk-dynamodb-persistence-adapter: its default argument builds
+``boto3.resource("dynamodb")`` at import time, so importing it without an AWS
+region fails, and the resource layer is slower to import than the client.
+This adapter imports boto3 only when the first request needs it, and maps
+numbers both ways: DynamoDB returns ``Decimal``, and ``Decimal`` is what it
+needs for floats.
+
+The item is ``{id: <user id>, attributes: <record as a map>}``. It uses exactly
+two actions, GetItem (consistent read) and PutItem, which is what the SAM
+template's IAM policy allows.
+"""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+from typing import Any
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
+
+from .keys import user_id
+
+CONNECT_TIMEOUT_SECONDS = 1.0
+READ_TIMEOUT_SECONDS = 2.0
+
+
+def to_dynamo(value: Any) -> Any:
+    """Python values as DynamoDB accepts them: floats become Decimal."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: to_dynamo(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_dynamo(v) for v in value]
+    return value
+
+
+def from_dynamo(value: Any) -> Any:
+    """DynamoDB values as plain Python: Decimal becomes int or float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [from_dynamo(v) for v in value]
+    return value
+
+
+class DynamoDbAdapter(AbstractPersistenceAdapter):
+    def __init__(self, table_name: str, client=None, partition_key: str = "id", attribute_name: str = "attributes",
+                 endpoint_url: str | None = None, region_name: str | None = None):
+        self.table_name = table_name
+        self.partition_key = partition_key
+        self.attribute_name = attribute_name
+        self.endpoint_url = endpoint_url
+        self.region_name = region_name
+        self.reads = 0
+        self.writes = 0
+        self._client = client
+        self._lock = threading.Lock()
+        self._serializer = self._deserializer = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    import boto3
+                    from botocore.config import Config
+
+                    config = Config(connect_timeout=CONNECT_TIMEOUT_SECONDS, read_timeout=READ_TIMEOUT_SECONDS,
+                                    retries={"max_attempts": 2, "mode": "standard"})
+                    self._client = boto3.client("dynamodb", endpoint_url=self.endpoint_url,
+                                                region_name=self.region_name, config=config)
+        return self._client
+
+    def _codecs(self):
+        if self._serializer is None:
+            from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+            self._serializer, self._deserializer = TypeSerializer(), TypeDeserializer()
+        return self._serializer, self._deserializer
+
+    def _fail(self, action: str, exc: Exception) -> PersistenceException:
+        code = getattr(exc, "response", {}).get("Error", {}).get("Code") if hasattr(exc, "response") else None
+        if code == "ResourceNotFoundException":
+            return PersistenceException(
+                f"DynamoDB table {self.table_name!r} does not exist (check DYNAMODB_TABLE and the region)")
+        return PersistenceException(f"DynamoDB {action} failed: {type(exc).__name__}: {exc}")
+
+    def get_attributes(self, request_envelope) -> Any:
+        key = user_id(request_envelope)
+        self.reads += 1
+        try:
+            item = self.client.get_item(TableName=self.table_name, Key={self.partition_key: {"S": key}},
+                                        ConsistentRead=True).get("Item")
+        except Exception as exc:  # botocore errors of every kind
+            raise self._fail("read", exc) from None
+        if not item or self.attribute_name not in item:
+            return {}
+        _, deserializer = self._codecs()
+        return from_dynamo(deserializer.deserialize(item[self.attribute_name]))
+
+    def save_attributes(self, request_envelope, attributes) -> None:
+        key = user_id(request_envelope)
+        self.writes += 1
+        serializer, _ = self._codecs()
+        item = {self.partition_key: {"S": key}, self.attribute_name: serializer.serialize(to_dynamo(attributes))}
+        try:
+            self.client.put_item(TableName=self.table_name, Item=item)
+        except Exception as exc:
+            raise self._fail("write", exc) from None
+
+    def delete_attributes(self, request_envelope) -> None:
+        try:
+            self.client.delete_item(TableName=self.table_name, Key={self.partition_key: {"S": user_id(request_envelope)}})
+        except Exception as exc:
+            raise self._fail("delete", exc) from None

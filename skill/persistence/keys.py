@@ -1,0 +1,30 @@
+"""Who a record belongs to, and how a user id may appear in logs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from ask_sdk_model import RequestEnvelope
+
+
+def user_id(request_envelope: RequestEnvelope) -> str:
+    """The Alexa user id of a request (context first, then session)."""
+    context = getattr(request_envelope, "context", None)
+    system = getattr(context, "system", None)
+    uid = getattr(getattr(system, "user", None), "user_id", None)
+    if not uid:
+        uid = getattr(getattr(getattr(request_envelope, "session", None), "user", None), "user_id", None)
+    if not isinstance(uid, str) or not uid:
+        raise KeyError("request has no user id")
+    return uid
+
+
+_SALT = os.environ.get("LOG_SALT", "back-stretch-coach")
+
+
+def log_id(uid: str | None) -> str | None:
+    """A salted hash of a user id, safe to log."""
+    if not uid:
+        return None
+    return hashlib.sha256((_SALT + uid).encode("utf-8")).hexdigest()[:16]
