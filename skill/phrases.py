@@ -92,7 +92,7 @@ PHRASES: dict[str, str] = {
     "holds_at_shortest": "Holds are already as short as I'll make them.",
     "equipment_unknown": "The only equipment I use is {names}.",
     "equipment_missing_noted": "Got it, no {equipment}. I'll swap or leave out the stretches that need one.",
-    "equipment_have_noted": "Great, I'll include the stretches with {equipment} again.",
+    "equipment_have_noted": "Great, I'll include the {equipment} stretches again.",
     "reset_confirm": "That clears your hold length, your equipment, and the stretches you've left out. Your progress stays. Shall I reset your preferences?",
     "reset_reprompt": "Say yes to reset your preferences, or no to keep them.",
     "reset_done": "Done. Your preferences are back to the defaults.",

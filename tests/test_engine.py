@@ -223,3 +223,156 @@ def test_a_stale_index_is_clamped():
 def test_an_unknown_routine_in_state_is_treated_as_none():
     reply = COACH.next(CoachState(routine="deleted", index=2))
     assert "not in a routine" in words(reply)
+
+
+# --- resume, preferences, progress ---------------------------------------------------
+
+from datetime import datetime, timedelta, timezone  # noqa: E402
+
+from skill.engine.state import Preferences, decode_record  # noqa: E402
+
+NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
+
+
+def at(moment):
+    return Coach("en-US", moment)
+
+
+def mid_routine(coach=None):
+    coach = coach or at(NOW)
+    state = coach.start(CoachState(safety_said=True), "hips").state
+    for _ in range(2):
+        state = coach.next(state).state
+    return state  # stretch 3 of 5, ball roll
+
+
+def test_a_recent_unfinished_routine_is_offered_as_a_resume():
+    state = mid_routine()
+    reply = at(NOW + timedelta(hours=2)).launch(state)
+    assert ("Welcome back. You were on stretch 3 of 5, massage ball roll on the hips, in the hips routine. "
+            "Say resume to carry on") in words(reply)
+    assert reply.state.pending == "resume"
+    for answer in (at(NOW).resume, at(NOW).yes, at(NOW).next):
+        resumed = answer(reply.state)
+        assert "Stretch 3 of 5" in words(resumed) and resumed.state.pending is None
+
+
+def test_no_or_start_over_at_the_resume_offer_starts_fresh():
+    offer = at(NOW + timedelta(hours=1)).launch(mid_routine()).state
+    for answer in (at(NOW).no, at(NOW).start_over):
+        fresh = answer(offer)
+        assert "Stretch 1 of 5" in words(fresh) and fresh.state.routine == "hips"
+    named = at(NOW).start(offer, "quick")
+    assert "Stretch 1 of 4" in words(named) and named.state.routine == "quick"
+
+
+def test_an_old_unfinished_routine_is_offered_as_a_fresh_start():
+    reply = at(NOW + timedelta(hours=13)).launch(mid_routine())
+    assert "didn't finish the hips routine" in words(reply) and "from the top" in words(reply)
+    assert reply.state.pending == "start:hips"
+    fresh = at(NOW).yes(reply.state)
+    assert "Stretch 1 of 5" in words(fresh) and fresh.state.routine == "hips"
+
+
+def test_place_is_kept_by_stretch_id_when_the_plan_changes():
+    state = mid_routine()  # on ball_roll_hips, index 2
+    fewer = CoachState.from_dict({**state.to_dict(), "prefs": {"skip": ["knee_rotation"]}})
+    assert "stretch 2 of 4, massage ball roll" in words(COACH.where_am_i(fewer))
+
+
+def test_holds_longer_and_shorter_within_bounds():
+    state = CoachState(safety_said=True)
+    for expected in (5, 10, 15, 20, 20):
+        reply = COACH.holds_longer(state)
+        state = reply.state
+        assert state.prefs.hold_offset == expected
+    assert "already as long" in words(reply)
+    narrated = words(COACH.start(state, "quick"))
+    assert "Hold for 40 seconds" in narrated  # knee to chest: 20 + 20
+    for _ in range(10):
+        state = COACH.holds_shorter(state).state
+    assert state.prefs.hold_offset == -10
+    assert "Hold for 10 seconds" in words(COACH.start(state, "quick"))
+
+
+def test_missing_equipment_swaps_or_leaves_out_and_says_so_once():
+    reply = COACH.lack_equipment(CoachState(safety_said=True), "foam roller")
+    assert "no a foam roller" not in words(reply) and reply.state.prefs.missing == ("foam_roller",)
+    start = COACH.start(reply.state, "mid back")
+    assert "I've left out foam roller back extension" in words(start)
+    assert "foam roller" not in words(start).split("left out foam roller back extension.")[1]
+    again = COACH.start(start.state, "mid back")
+    assert "left out" not in words(again)
+    hips = COACH.start(COACH.lack_equipment(CoachState(safety_said=True), "tennis ball").state, "full")
+    assert "left out massage ball roll" in words(hips)
+
+
+def test_equipment_substitute_is_swapped_in_when_not_already_there():
+    from skill.content import LIBRARY
+    from skill.engine import plan_for
+
+    plan = plan_for(LIBRARY, "full", Preferences(missing=("stretch_band",)))
+    assert [c.substitute for c in plan.changes] == [None]  # knee to chest is already in the full routine
+    assert "hamstring_stretch" not in [s.id for s in plan.stretches]
+
+
+def test_having_equipment_again_brings_the_stretches_back():
+    state = COACH.lack_equipment(CoachState(safety_said=True), "roller").state
+    state = COACH.have_equipment(state, "foam roller").state
+    assert state.prefs.missing == ()
+    assert "unknown" not in words(COACH.lack_equipment(state, "kettlebell"))
+    assert "The only equipment I use" in words(COACH.lack_equipment(state, "kettlebell"))
+
+
+def test_reset_preferences_after_confirmation_only():
+    state = CoachState(safety_said=True, prefs=Preferences(hold_offset=10, missing=("foam_roller",),
+                                                             skip=("cat_cow",)), history=(("2026-11-20", "quick"),))
+    asked = COACH.reset_preferences(state)
+    assert asked.state.pending == "reset" and asked.state.prefs == state.prefs
+    assert COACH.no(asked.state).state.prefs == state.prefs
+    done = COACH.yes(asked.state)
+    assert done.state.prefs == Preferences() and done.state.history == state.history
+
+
+def test_progress_counts_the_week_and_the_streak():
+    coach = at(NOW)
+    history = (("2026-11-10", "full"), ("2026-11-20", "quick"), ("2026-11-22", "quick"), ("2026-11-23", "hips"),
+               ("2026-11-24", "gentle"))
+    reply = coach.how_am_i_doing(CoachState(history=history))
+    assert "You've done 4 routines in the last 7 days. And you're on a 3 day streak." in words(reply)
+    assert "haven't finished a routine with me yet" in words(coach.how_am_i_doing(CoachState()))
+    assert "in the last 7 days" in words(coach.how_am_i_doing(CoachState(history=(("2026-11-01", "quick"),))))
+
+
+def test_finishing_records_history_and_mentions_a_new_streak():
+    coach = at(NOW)
+    state = CoachState(routine="quick", index=3, stretch="childs_pose", safety_said=True,
+                       history=(("2026-11-22", "quick"), ("2026-11-23", "quick")))
+    done = coach.next(state)
+    assert done.end_session and done.state.history[-1] == ("2026-11-24", "quick")
+    assert "3 days in a row" in words(done)
+    again = coach.next(CoachState(routine="quick", index=3, safety_said=True, history=done.state.history))
+    assert "in a row" not in words(again)  # second routine today: no new streak
+
+
+def test_unreadable_records_give_a_gentle_fresh_start():
+    for raw in ("{trunc", [], {"v": 99}, {"v": 2, "index": "three"}, {"v": 2, "prefs": {"skip": "x"}},
+                {"v": "2"}, {"routine": "quick"}, {"v": 2, "history": [["2026", 3]]}):
+        state, problem = decode_record(raw)
+        assert problem and state.notice == "reset", raw
+        reply = COACH.deliver(COACH.launch(state))
+        assert words(reply).startswith("I couldn't read your saved progress, so we're starting fresh.")
+        assert reply.state.notice is None
+
+
+def test_version_one_records_are_migrated():
+    state, problem = decode_record({"v": 1, "routine": "hips", "index": 2, "paused": False, "pending": None,
+                                    "last": None, "safety_said": True})
+    assert problem is None and state.routine == "hips" and state.index == 2 and state.safety_said
+    assert decode_record({}) == (CoachState(), None)
+
+
+def test_the_stored_record_leaves_out_conversation_only_fields():
+    record = CoachState(pending="reset", last="routines", paused=True, notice="reset").record()
+    assert set(record) == {"v", "routine", "index", "stretch", "side", "updated", "safety_said",
+                           "equipment_noted", "prefs", "history"}

@@ -82,3 +82,11 @@ def test_the_committed_models_are_what_the_content_generates():
 
 def test_invocation_name(model):
     assert model["invocationName"] == "back stretch coach"
+
+
+def test_equipment_slot_values_match_the_content(model):
+    assert _values(model, "EQUIPMENT_NAME") == {
+        item["id"]: (item["name"], tuple(item["synonyms"])) for item in LIBRARY.equipment.values()}
+    for slot_id, (name, synonyms) in _values(model, "EQUIPMENT_NAME").items():
+        for spoken in (name, *synonyms):
+            assert LIBRARY.find_equipment(spoken) == slot_id

@@ -363,7 +363,7 @@ class Coach:
             return self._then_carry_on(state, says(self.p("equipment_unknown", names=self._equipment_list())))
         state = replace(with_prefs(state, missing=tuple(dict.fromkeys((*state.prefs.missing, equipment)))),
                         equipment_noted=False)
-        return self._then_carry_on(state, says(self.p("equipment_missing_noted", equipment=self.library.equipment[equipment]["spoken"])))
+        return self._then_carry_on(state, says(self.p("equipment_missing_noted", equipment=self.library.equipment[equipment]["name"])))
 
     def have_equipment(self, state: CoachState, equipment_name: str | None) -> Reply:
         equipment = self.library.find_equipment(equipment_name)
@@ -371,7 +371,7 @@ class Coach:
             return self._then_carry_on(state, says(self.p("equipment_unknown", names=self._equipment_list())))
         missing = tuple(e for e in state.prefs.missing if e != equipment)
         state = replace(with_prefs(state, missing=missing), equipment_noted=False)
-        return self._then_carry_on(state, says(self.p("equipment_have_noted", equipment=self.library.equipment[equipment]["spoken"])))
+        return self._then_carry_on(state, says(self.p("equipment_have_noted", equipment=self.library.equipment[equipment]["name"])))
 
     def _equipment_list(self) -> str:
         return self.p.join((item["spoken"] for item in self.library.equipment.values()), "or")

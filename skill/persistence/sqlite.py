@@ -22,11 +22,12 @@ BUSY_TIMEOUT_SECONDS = 5.0
 
 
 class SQLiteAdapter(AbstractPersistenceAdapter):
-    def __init__(self, path: str | Path, table: str = "user_state"):
+    def __init__(self, path: str | Path, table: str = "user_state", busy_timeout: float = BUSY_TIMEOUT_SECONDS):
         if not table.isidentifier():
             raise ValueError(f"bad table name {table!r}")
         self.path = Path(path)
         self.table = table
+        self.busy_timeout = busy_timeout
         self.reads = 0
         self.writes = 0
         self._local = threading.local()
@@ -37,7 +38,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
                 f"CREATE TABLE IF NOT EXISTS {self.table} (id TEXT PRIMARY KEY, data TEXT NOT NULL, updated REAL)")
 
     def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        connection = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
         return connection
