@@ -23,8 +23,10 @@ from ask_sdk_core.exceptions import PersistenceException
 
 from .keys import user_id
 
-CONNECT_TIMEOUT_SECONDS = 1.0
-READ_TIMEOUT_SECONDS = 2.0
+#: Alexa waits about 8 s: two tries of a read plus two of a write must fit with room to spare.
+CONNECT_TIMEOUT_SECONDS = 0.5
+READ_TIMEOUT_SECONDS = 1.0
+TOTAL_ATTEMPTS = 2
 
 
 def to_dynamo(value: Any) -> Any:
@@ -74,7 +76,7 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
                     from botocore.config import Config
 
                     config = Config(connect_timeout=CONNECT_TIMEOUT_SECONDS, read_timeout=READ_TIMEOUT_SECONDS,
-                                    retries={"max_attempts": 2, "mode": "standard"})
+                                    retries={"total_max_attempts": TOTAL_ATTEMPTS, "mode": "standard"})
                     self._client = boto3.client("dynamodb", endpoint_url=self.endpoint_url,
                                                 region_name=self.region_name, config=config)
         return self._client
@@ -87,16 +89,17 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
         return self._serializer, self._deserializer
 
     def _fail(self, action: str, exc: Exception) -> PersistenceException:
-        code = getattr(exc, "response", {}).get("Error", {}).get("Code") if hasattr(exc, "response") else None
+        response = getattr(exc, "response", None)  # None on timeouts and connection errors
+        code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
         if code == "ResourceNotFoundException":
             return PersistenceException(
                 f"DynamoDB table {self.table_name!r} does not exist (check DYNAMODB_TABLE and the region)")
         return PersistenceException(f"DynamoDB {action} failed: {type(exc).__name__}: {exc}")
 
     def get_attributes(self, request_envelope) -> Any:
-        key = user_id(request_envelope)
         self.reads += 1
         try:
+            key = user_id(request_envelope)
             item = self.client.get_item(TableName=self.table_name, Key={self.partition_key: {"S": key}},
                                         ConsistentRead=True).get("Item")
         except Exception as exc:  # botocore errors of every kind
@@ -107,11 +110,11 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
         return from_dynamo(deserializer.deserialize(item[self.attribute_name]))
 
     def save_attributes(self, request_envelope, attributes) -> None:
-        key = user_id(request_envelope)
         self.writes += 1
-        serializer, _ = self._codecs()
-        item = {self.partition_key: {"S": key}, self.attribute_name: serializer.serialize(to_dynamo(attributes))}
         try:
+            serializer, _ = self._codecs()
+            item = {self.partition_key: {"S": user_id(request_envelope)},
+                    self.attribute_name: serializer.serialize(to_dynamo(attributes))}
             self.client.put_item(TableName=self.table_name, Item=item)
         except Exception as exc:
             raise self._fail("write", exc) from None
