@@ -32,6 +32,24 @@ CUSTOM_INTENTS: dict[str, tuple[dict[str, str], list[str]]] = {
         "{routine} stretches", "do the {routine} stretches", "start the {routine} stretches",
         "start {routine}", "the {routine} one", "the {routine}",
     ]),
+    "HandsFreeIntent": ({"routine": "ROUTINE_NAME"}, [
+        "start the {routine} routine hands free", "start a {routine} routine hands free",
+        "do the {routine} routine hands free", "{routine} routine hands free", "the {routine} routine hands free",
+        "a {routine} routine hands free", "for a {routine} routine hands free",
+        "start the {routine} routine without stopping", "do the {routine} routine without stopping",
+        "keep going without me", "don't wait for me", "do not wait for me", "hands free", "go hands free",
+        "hands free mode", "start hands free", "start hands free mode", "just keep going",
+        "keep going without stopping", "you don't need to wait for me", "no need to wait for me",
+    ]),
+    "AlwaysHandsFreeIntent": ({}, [
+        "always keep going", "always go hands free", "always use hands free mode", "always be hands free",
+        "never wait for me", "always keep going without me", "make hands free the default",
+    ]),
+    "StepModeIntent": ({}, [
+        "wait for me", "wait for me after each stretch", "step by step", "go step by step",
+        "one stretch at a time", "stop hands free mode", "turn off hands free", "no more hands free",
+        "wait for me to say next", "step mode",
+    ]),
     "HowToIntent": ({"stretch": "STRETCH_NAME"}, [
         "how do I do {stretch}", "how do I do the {stretch}", "how do I do a {stretch}", "how do you do {stretch}",
         "how do you do the {stretch}", "how to do {stretch}", "how to do the {stretch}", "explain {stretch}",

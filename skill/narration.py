@@ -21,6 +21,9 @@ COUNTDOWN_GAP = 1.0
 #: Marks that bracket each timed part; tests and the timeline use them.
 TIMED_START = "timed-start"
 TIMED_END = "timed-end"
+#: Rest between stretches in hands-free mode, in seconds.
+REST_SECONDS = 5
+SEGMENT = "segment:"
 
 
 def hold(seconds: int, p: Phrases) -> list[Segment]:
@@ -163,3 +166,14 @@ def howto(stretch: Stretch, p: Phrases) -> Narration:
 def stretch_seconds(s: Stretch, p: Phrases, hold_seconds: int | None = None) -> float:
     """Estimated length of a stretch's narration."""
     return duration(stretch(s, p, 1, 1, hold_seconds))
+
+
+def rest(next_stretch: Stretch, p: Phrases, seconds: int = REST_SECONDS) -> list[Segment]:
+    """A short rest between stretches in hands-free mode, then what comes next."""
+    return [Pause(1.0), Say(p("rest", seconds=seconds)), Pause(seconds), Say(p("next_up", name=next_stretch.name)),
+            Pause(1.0)]
+
+
+def segment_mark(index: int) -> Mark:
+    """Marks where the part of a response that belongs to stretch ``index`` starts."""
+    return Mark(f"{SEGMENT}{index}")

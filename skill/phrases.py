@@ -53,6 +53,8 @@ PHRASES: dict[str, str] = {
     "last_one": "Last one.",
     "reps_done": "And relax.",
     "switch_sides": "Switch sides.",
+    "rest": "Rest for {seconds} seconds.",
+    "next_up": "Next up, {name}.",
     "easier_intro": "Here's an easier way: {variant}.",
     "howto_timing_hold": "In a routine, you hold it for {seconds} seconds.",
     "howto_timing_hold_side": "In a routine, you hold it for {seconds} seconds on each side.",
@@ -97,6 +99,12 @@ PHRASES: dict[str, str] = {
     "reset_reprompt": "Say yes to reset your preferences, or no to keep them.",
     "reset_done": "Done. Your preferences are back to the defaults.",
     "reset_kept": "Okay, I've kept your preferences.",
+    # --- hands-free ------------------------------------------------------------
+    "part_end": "Ready for the next part?",
+    "part_reprompt": "Say yes when you're ready for the next part, or stop to finish.",
+    "hands_free_on": "Okay, I'll keep going without waiting for you, and stop to check in every few minutes. You can still say, Alexa, next, repeat, go back, pause, or that hurts, at any time.",
+    "hands_free_always": "Okay. From now on, I'll always keep going without waiting for you.",
+    "step_mode_on": "Okay, I'll wait for you to say next after each stretch.",
     # --- safety -----------------------------------------------------------------
     "hurts": "Okay, stop there and come out of the stretch slowly. Rest in a comfortable position. A stretch should feel mild, never sharp. If the pain is sharp, spreads down your leg, or comes with numbness, tingling or weakness, please stop for today and see a doctor or a physiotherapist.",
     "offer_skip": "Would you like to skip {name}?",

@@ -16,7 +16,9 @@ from pathlib import Path
 from skill.content import LIBRARY
 from skill.devtools.envelopes import Session, resolved_slot
 from skill.skill_builder import build_lambda_handler
-from skill.engine import CoachState, plan_for
+from dataclasses import replace
+
+from skill.engine import Coach, CoachState, plan_for
 from skill.engine.state import Preferences
 
 from .alexa_rules import response_problems
@@ -52,7 +54,12 @@ def all_states():
                 for pending, paused in variants:
                     inside.append(CoachState(routine=routine.id, index=index, stretch=stretch.id, pending=pending,
                                              paused=paused, safety_said=True, prefs=prefs, updated=1_700_000_000))
-    return outside + inside
+    hands_free = []
+    for routine in LIBRARY.routines.values():
+        part = Coach("en-US").hands_free(CoachState(safety_said=True), routine.id).state
+        for elapsed in (-10, 0, 30, 100, 10_000):  # backwards, at the start, mid-part, later, implausible
+            hands_free.append(replace(part, timeline_at=part.timeline_at - elapsed))
+    return outside + inside + hands_free
 
 
 def all_requests(session: Session, with_slot_values: bool):

@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from .. import narration
+from .. import narration, ssml
 from ..content import LIBRARY, Library, Stretch
 from ..localization import Phrases, phrases_for
-from ..speech import Narration, Pause, Say, says
+from ..speech import Narration, Pause, Say, duration, offsets, says
 from . import progress
 from .plan import HOLD_STEP, MAX_HOLD_OFFSET, MIN_HOLD_OFFSET, Plan, plan_for
 from .state import CoachState, Preferences, with_prefs
@@ -31,6 +31,11 @@ from .state import CoachState, Preferences, with_prefs
 ROUTINE_INTRO_PAUSE = 2.0
 #: An unfinished routine newer than this is offered as a resume; older, as a fresh start.
 RESUME_WINDOW = timedelta(hours=12)
+#: A hands-free part ends at a stretch boundary before it passes either limit (the first stretch always fits).
+PART_MAX_SECONDS = 240.0
+PART_MAX_CHARS = 7000
+#: Barge-in later than this past the end of a part's timeline is implausible (the session would have closed).
+TIMELINE_SLACK_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -73,20 +78,98 @@ class Coach:
         """The state at stretch ``index`` of ``plan``, stamped with the time."""
         index = plan.clamp(index)
         return replace(state, routine=plan.routine.id, index=index, stretch=plan.stretch(index).id, side=0,
-                       paused=False, pending=None, updated=int(self.now.timestamp()))
+                       paused=False, pending=None, updated=int(self.now.timestamp()), timeline=(), timeline_at=0)
 
     def _safety_first(self, state: CoachState) -> tuple[Narration, CoachState]:
         if state.safety_said:
             return (), state
         return says(self.p("safety_note")), replace(state, safety_said=True)
 
+    def _hands_free(self, state: CoachState) -> bool:
+        return state.hands_free or state.prefs.continuous
+
     def _narrate(self, state: CoachState, plan: Plan, index: int, lead: Narration = ()) -> Reply:
-        """Go to stretch ``index``: narrate it, then the closing prompt."""
+        """Go to stretch ``index``: one stretch and a prompt, or in hands-free mode a whole part."""
+        if self._hands_free(state):
+            return self._narrate_part(state, plan, index, lead)
         state = self._at(state, plan, index)
         stretch = plan.stretch(state.index)
         body = narration.stretch(stretch, self.p, state.index + 1, plan.total, plan.hold_seconds(stretch))
         return self._ask(state, (*lead, *body, *self._closing(plan, state.index)),
                          self._step_reprompt(plan, state.index))
+
+    def _narrate_part(self, state: CoachState, plan: Plan, start: int, lead: Narration = ()) -> Reply:
+        """Hands-free: several stretches back to back with rests, up to the part limits.
+
+        The place is saved as if the person had said next through each stretch of the part,
+        and the response's timeline is kept for barge-in.
+        """
+        start = plan.clamp(start)
+        speech: list = list(lead)
+        used_chars, used_seconds = len(ssml.render_body(speech)), duration(speech)
+        index = start
+        while index < plan.total:
+            stretch = plan.stretch(index)
+            chunk = [narration.segment_mark(index),
+                     *narration.stretch(stretch, self.p, index + 1, plan.total, plan.hold_seconds(stretch))]
+            if index + 1 < plan.total:
+                chunk += narration.rest(plan.stretch(index + 1), self.p)
+            chars, seconds = len(ssml.render_body(chunk)), duration(chunk)
+            if index > start and (used_chars + chars > PART_MAX_CHARS or used_seconds + seconds > PART_MAX_SECONDS):
+                break
+            speech += chunk
+            used_chars, used_seconds = used_chars + chars, used_seconds + seconds
+            index += 1
+        last = index - 1
+        state = self._at(state, plan, last)
+        if plan.is_last(last):
+            finished = self._finish(state, plan)
+            return replace(finished, speech=(*speech, *finished.speech))
+        speech.append(Say(self.p("part_end")))
+        state = replace(state, pending="continue", timeline_at=int(self.now.timestamp()),
+                        timeline=self._timeline(speech))
+        return self._ask(state, speech, says(self.p("part_reprompt")))
+
+    @staticmethod
+    def _timeline(speech: list) -> tuple[tuple[int, int, int], ...]:
+        """(stretch index, start ms, length ms) for each stretch; the lead belongs to the first, the close to the last."""
+        marks = sorted((t, int(name.split(":")[1])) for name, t in offsets(speech).items()
+                       if name.startswith(narration.SEGMENT))
+        total = duration(speech)
+        starts = [0.0] + [t for t, _ in marks[1:]]
+        ends = starts[1:] + [total]
+        return tuple((index, round(start * 1000), round((end - start) * 1000))
+                     for (_, index), start, end in zip(marks, starts, ends))
+
+    def settle(self, state: CoachState) -> CoachState:
+        """Where the person is after a hands-free response, from how long ago it began.
+
+        The elapsed time between the two requests' timestamps places them on the
+        last response's timeline: the stretch playing then becomes the current one.
+        Past the end, the part was heard through. A missing, backwards or
+        implausibly late timestamp falls back to the start of the response.
+        """
+        if not state.timeline:
+            return state
+        timeline, cleared = state.timeline, replace(state, timeline=(), timeline_at=0)
+        plan = self.plan(state)
+        if plan is None:
+            return cleared
+        total = sum(length for _, _, length in timeline) / 1000.0
+        elapsed = self.now.timestamp() - state.timeline_at if state.timeline_at else -1.0
+        if elapsed < 0 or elapsed > total + TIMELINE_SLACK_SECONDS:
+            playing = timeline[0][0]
+        elif elapsed >= total:
+            return cleared  # heard to the end: the place and the "next part?" question stand
+        else:
+            playing = next((index for index, start, length in timeline if elapsed * 1000 < start + length),
+                           timeline[-1][0])
+        playing = plan.clamp(playing)
+        return replace(cleared, index=playing, stretch=plan.stretch(playing).id, pending=None)
+
+    def turn(self, action: Callable[["Coach", CoachState], Reply], state: CoachState) -> Reply:
+        """One turn: settle a barge-in, act, then speak any one-time notice."""
+        return self.deliver(action(self, self.settle(state)))
 
     def _narrate_current(self, state: CoachState, lead: Narration = ()) -> Reply:
         plan, _, index = self._active(state)
@@ -133,7 +216,7 @@ class Coach:
         speech = says(self.p("welcome_back", routines=self._routine_names()))
         return self._ask(replace(state, pending="start"), speech, says(self.p("launch_reprompt")))
 
-    def start(self, state: CoachState, routine_name: str | None = None) -> Reply:
+    def start(self, state: CoachState, routine_name: str | None = None, lead: Narration = ()) -> Reply:
         if routine_name:
             routine = self.library.find_routine(routine_name)
             if routine is None:
@@ -147,7 +230,7 @@ class Coach:
             speech = says(self.p("routine_all_skipped", routine=routine.name))
             return self._ask(replace(state, pending=None), speech, says(self.p("routine_all_skipped_reprompt")))
         safety, state = self._safety_first(state)
-        intro = [*safety, Say(self.p("routine_intro", routine=routine.name, count=plan.total,
+        intro = [*lead, *safety, Say(self.p("routine_intro", routine=routine.name, count=plan.total,
                                      minutes=self.p.minutes(plan.seconds(self.p))))]
         if plan.changes and not state.equipment_noted:
             intro += [Say(self._change_note(change)) for change in plan.changes]
@@ -220,7 +303,7 @@ class Coach:
         today = self.now.date()
         history, streak_grew = progress.record(state.history, today, plan.routine.id)
         done = replace(state, routine=None, stretch=None, index=0, side=0, paused=False, pending=None,
-                       history=history, updated=int(self.now.timestamp()))
+                       history=history, updated=int(self.now.timestamp()), timeline=(), timeline_at=0)
         speech = [Say(self.p("finished", routine=plan.routine.name))]
         streak = progress.streak(history, today)
         if streak_grew and streak >= 2:
@@ -380,6 +463,28 @@ class Coach:
         state = replace(state, pending="reset")
         return self._ask(state, says(self.p("reset_confirm")), says(self.p("reset_reprompt")))
 
+    # --- hands-free -----------------------------------------------------------------
+    def hands_free(self, state: CoachState, routine_name: str | None = None) -> Reply:
+        """"Start the quick routine hands-free" / "keep going without me"."""
+        state = replace(state, hands_free=True, pending=None)
+        lead = says(self.p("hands_free_on"))
+        active = self._active(state)
+        if routine_name or active is None:
+            return self.start(state, routine_name, lead)
+        plan, _, index = active
+        if plan.is_last(index):
+            finished = self._finish(state, plan)
+            return replace(finished, speech=(*lead, *finished.speech))
+        return self._narrate_part(state, plan, index + 1, lead)
+
+    def always_hands_free(self, state: CoachState) -> Reply:
+        state = replace(with_prefs(state, continuous=True), hands_free=True)
+        return self._then_carry_on(state, says(self.p("hands_free_always")))
+
+    def step_mode(self, state: CoachState) -> Reply:
+        state = replace(with_prefs(state, continuous=False), hands_free=False)
+        return self._then_carry_on(state, says(self.p("step_mode_on")))
+
     # --- comfort and safety -----------------------------------------------------
     def easier(self, state: CoachState) -> Reply:
         active = self._active(state)
@@ -406,6 +511,8 @@ class Coach:
         if self._is_start(pending):
             return self._answer_start(state)
         state = replace(state, pending=None)
+        if pending == "continue" and self._active(state) is not None:
+            return self.next(state)
         if pending == "resume" and self._active(state) is not None:
             return self.resume(state)
         if pending.startswith("skip:") and self._active(state) is not None:

@@ -66,6 +66,12 @@ class CoachState:
     history: tuple[tuple[str, str], ...] = ()
     #: A one-time notice to speak before the next reply ("reset": saved data was unreadable).
     notice: str | None = None
+    #: Hands-free for this session (``prefs.continuous`` makes it the default).
+    hands_free: bool = False
+    #: The last hands-free response: when its request came (epoch seconds), and for each stretch in it,
+    #: (stretch index, start, length) in milliseconds from the start of its speech. Used for barge-in.
+    timeline_at: int = 0
+    timeline: tuple[tuple[int, int, int], ...] = ()
 
     @property
     def in_routine(self) -> bool:
@@ -75,6 +81,7 @@ class CoachState:
         data = asdict(self)
         data["prefs"] = self.prefs.to_dict()
         data["history"] = [list(item) for item in self.history]
+        data["timeline"] = [list(item) for item in self.timeline]
         return {"v": SCHEMA_VERSION, **data}
 
     def record(self) -> dict[str, Any]:
@@ -153,6 +160,17 @@ def _history(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(items[-HISTORY_LIMIT:])
 
 
+def _timeline(value: Any) -> tuple[tuple[int, int, int], ...]:
+    if not isinstance(value, (list, tuple)) or len(value) > 50:
+        raise TypeError("expected a short list")
+    items = []
+    for item in value:
+        if not isinstance(item, (list, tuple)) or len(item) != 3:
+            raise TypeError("expected [index, start, length] triples")
+        items.append((_int(item[0], 0, 1000), _int(item[1], 0, 10**7), _int(item[2], 0, 10**7)))
+    return tuple(items)
+
+
 _CHECKS: dict[str, Callable[[Any], Any]] = {
     "routine": _optional_str,
     "index": lambda v: _int(v, 0, 1000),
@@ -167,6 +185,9 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "prefs": _prefs,
     "history": _history,
     "notice": _optional_str,
+    "hands_free": _bool,
+    "timeline_at": _int,
+    "timeline": _timeline,
 }
 assert set(_CHECKS) == {f.name for f in fields(CoachState)}
 

@@ -8,6 +8,7 @@ from .base import CoachIntentHandler
 from .comfort import EasierHandler, HurtsHandler
 from .information import (HowManyLeftHandler, HowToHandler, ListRoutinesHandler, ListStretchesHandler, ProgressHandler,
                           WhereAmIHandler)
+from .hands_free import AlwaysHandsFreeHandler, HandsFreeHandler, StepModeHandler
 from .launch import LaunchHandler, StartRoutineHandler
 from .preferences import (HaveEquipmentHandler, LongerHoldsHandler, MissingEquipmentHandler,
                           ResetPreferencesHandler, ShorterHoldsHandler)
@@ -18,6 +19,7 @@ from .session import (ErrorHandler, FallbackHandler, HelpHandler, SessionEndedHa
 REQUEST_HANDLERS = (
     LaunchHandler(),
     StartRoutineHandler(),
+    HandsFreeHandler(), AlwaysHandsFreeHandler(), StepModeHandler(),
     NextHandler(), PreviousHandler(), RepeatHandler(), StartOverHandler(), PauseHandler(), ResumeHandler(),
     WhereAmIHandler(), HowManyLeftHandler(), HowToHandler(), ListRoutinesHandler(), ListStretchesHandler(),
     ProgressHandler(),

@@ -67,7 +67,7 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
 def run(handler_input: HandlerInput, action: Callable[[Coach, CoachState], Reply]) -> Response:
     """The whole of a handler: state in, one coach call, reply out."""
     coach = coach_for(handler_input)
-    return respond(handler_input, coach.deliver(action(coach, load_state(handler_input))))
+    return respond(handler_input, coach.turn(action, load_state(handler_input)))
 
 
 def reply_envelope(reply: Reply) -> ResponseEnvelope:
