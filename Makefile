@@ -15,10 +15,15 @@ $(VENV)/.installed-web: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[web]'
 	touch $@
 
-# Everything the tests need: Python dev deps, and virtual-alexa from the lock file.
+# Everything the tests need: Python dev deps, virtual-alexa from the lock file, and espeak-ng
+# (the audio preview the tests measure; installed with apt when running as root, as CI does).
 $(VENV)/.installed-dev: pyproject.toml e2e/package-lock.json | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	npm ci --prefix e2e --no-audit --no-fund --loglevel=error
+	@command -v espeak-ng >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing espeak-ng"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null; \
+	  else echo "note: espeak-ng is not installed (sudo apt-get install espeak-ng); its audio test will be skipped"; fi; }
 	touch $@
 
 setup: $(VENV)/.installed-web

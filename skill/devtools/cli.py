@@ -1,0 +1,65 @@
+"""``back-stretch-coach``: developer commands.
+
+    back-stretch-coach chat [--url URL] [--locale en-GB] [--script FILE] [--audio DIR]
+
+``chat`` talks to the skill in-process by default (with the store the
+environment configures, SQLite under var/ unless told otherwise), or to a
+running endpoint with ``--url``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..interaction_model import model_path
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from .chat import Chat, InProcess, OverHttp
+    from .resolver import Resolver
+
+    path = Path(args.model) if args.model else model_path(args.locale)
+    if not path.exists():
+        print(f"no interaction model for {args.locale} at {path}", file=sys.stderr)
+        return 2
+    transport = OverHttp(args.url) if args.url else InProcess()
+    audio = Path(args.audio) if args.audio else None
+    chat = Chat(transport, Resolver.from_file(path), locale=args.locale, audio_dir=audio, user_id=args.user)
+    if audio is not None:
+        from .audio import AudioUnavailable, espeak
+
+        try:
+            espeak()
+        except AudioUnavailable as exc:
+            print(exc, file=sys.stderr)
+            chat.audio_dir = None
+    if args.script:
+        with open(args.script, encoding="utf-8") as handle:
+            failures = chat.run_script(handle)
+        chat.timeout()
+        turns = [t for t in chat.turns]
+        print(f"{len(turns)} lines sent, {failures} failed")
+        return 1 if failures else 0
+    chat.interact()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="back-stretch-coach", description="Back Stretch Coach developer tools.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    chat = commands.add_parser("chat", help="talk to the skill by typing, with no Echo and no Amazon account")
+    chat.add_argument("--url", help="send requests to this endpoint instead of the in-process skill")
+    chat.add_argument("--locale", default="en-US", help="locale of the model and requests (default en-US)")
+    chat.add_argument("--model", help="interaction model file (default interaction_models/<locale>.json)")
+    chat.add_argument("--script", help="replay this conversation file and exit non-zero if a line fails")
+    chat.add_argument("--audio", metavar="DIR", help="render each answer to a WAV in DIR with espeak-ng")
+    chat.add_argument("--user", help="Alexa user id to use (default: a new one)")
+    chat.set_defaults(run=_chat)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
