@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: run test setup setup-dev models clean
+.PHONY: run test setup setup-dev models bundle clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,10 @@ $(VENV)/.installed-web: pyproject.toml | $(BIN)/python
 
 # Everything the tests need: Python dev deps, virtual-alexa from the lock file, and espeak-ng
 # (the audio preview the tests measure; installed with apt when running as root, as CI does).
-$(VENV)/.installed-dev: pyproject.toml e2e/package-lock.json | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml e2e/package-lock.json tools/pyc/package-lock.json | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	npm ci --prefix e2e --no-audit --no-fund --loglevel=error
+	npm ci --prefix tools/pyc --no-audit --no-fund --loglevel=error
 	@command -v espeak-ng >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing espeak-ng"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null; \
@@ -38,9 +39,14 @@ run: setup
 test: setup-dev
 	$(BIN)/python -m pytest
 
+## make bundle: build dist/lambda.zip for AWS Lambda (Python 3.13, arm64, with CPython 3.13 bytecode)
+bundle: setup
+	npm ci --prefix tools/pyc --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m skill.devtools.build_lambda
+
 ## make models: regenerate interaction_models/ from the content
 models: setup
 	$(BIN)/python -m skill.interaction_model
 
 clean:
-	rm -rf $(VENV) e2e/node_modules dist build *.egg-info .pytest_cache
+	rm -rf $(VENV) e2e/node_modules tools/pyc/node_modules dist build *.egg-info .pytest_cache

@@ -1,0 +1,138 @@
+"""dist/lambda.zip: built, unpacked, and run in a fresh process with only the bundle and boto3."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from skill.devtools import build_lambda
+from skill.devtools.envelopes import Session
+
+from .dynamodb_server import CREDENTIALS, REGION, MotoServer, create_table, dynamodb_client
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    """Build the zip (into a temporary place, not dist/) and unpack it."""
+    work = tmp_path_factory.mktemp("bundle")
+    report = build_lambda.build(work / "lambda.zip", work / "build")
+    unpacked = work / "unpacked"
+    with zipfile.ZipFile(work / "lambda.zip") as archive:
+        archive.extractall(unpacked)
+    print(f"\nlambda.zip: {report['zipped_bytes']} bytes zipped, {report['unzipped_bytes']} unzipped")
+    return unpacked, report
+
+
+@pytest.fixture(scope="module")
+def boto3_only(tmp_path_factory):
+    """A folder holding boto3 and what it brings (as the Lambda runtime provides), nothing else."""
+    folder = tmp_path_factory.mktemp("boto3-only")
+    for name in ("boto3", "botocore", "s3transfer", "jmespath"):
+        spec = importlib.util.find_spec(name)
+        (folder / name).symlink_to(Path(spec.origin).parent)
+    return folder
+
+
+def run_in_fresh_python(bundle_dir: Path, extra_path: list[Path], code: str, env: dict) -> dict:
+    """Run ``code`` with no site-packages: only the bundle (and ``extra_path``) can be imported."""
+    script = textwrap.dedent(f"""
+        import json, sys
+        sys.path[:0] = {[str(bundle_dir), *map(str, extra_path)]!r}
+        import lambda_function
+        results = []
+        for event in json.loads(sys.stdin.read()):
+            results.append(lambda_function.lambda_handler(event, None))
+        extra = {{}}
+    """) + textwrap.dedent(code) + "\nprint(json.dumps({'results': results, **extra}))\n"
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", script], input=env.pop("_EVENTS"),
+                            capture_output=True, text=True, timeout=120, env=env, cwd=bundle_dir)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def base_env() -> dict:
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "HOME", "TMPDIR")}
+    return {**keep, "AWS_LAMBDA_FUNCTION_NAME": "back-stretch-coach-test"}
+
+
+def events(*builders) -> str:
+    session = Session()
+    out = []
+    for build in builders:
+        envelope = build(session)
+        out.append(envelope)
+        session.new = False
+    return json.dumps(out)
+
+
+def test_the_bundle_holds_what_lambda_needs_and_nothing_else(bundle):
+    folder, report = bundle
+    top = {p.name for p in folder.iterdir()}
+    assert "lambda_function.py" in top and "skill" in top and "ask_sdk_core" in top
+    assert not top & {"boto3", "botocore", "s3transfer", "tests", "bin", "flask", "werkzeug", "moto", "pytest"}
+    assert not (folder / "skill" / "devtools").exists() and not (folder / "skill" / "web.py").exists()
+    dateutil = next(folder.glob("python_dateutil-*.dist-info")).name
+    assert dateutil.split("-")[1].startswith("2."), "the runtime's botocore needs python-dateutil < 3"
+    print(f"zipped {report['zipped_bytes']:,} B, unzipped {report['unzipped_bytes']:,} B, {report['files']} files")
+
+
+def test_every_module_has_cpython_313_bytecode(bundle):
+    folder, report = bundle
+    assert report["bytecode"]["cache_tag"] == "cpython-313"
+    sources = list(folder.rglob("*.py"))
+    for source in sources:
+        compiled = source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"
+        data = compiled.read_bytes()
+        assert data[:4] == bytes.fromhex("f30d0d0a"), source  # CPython 3.13's magic number
+        assert int.from_bytes(data[4:8], "little") == 0b01, source  # PEP 552: hash-based, unchecked (no mtime check)
+    assert len(sources) > 100
+
+
+def test_launch_and_start_in_a_fresh_process_with_no_aws_configuration(bundle, boto3_only):
+    folder, _ = bundle
+    env = {**base_env(), "PERSISTENCE": "none",
+           "_EVENTS": events(lambda s: s.launch(), lambda s: s.intent("StartRoutineIntent", {"routine": "quick"}))}
+    out = run_in_fresh_python(folder, [boto3_only], "extra['boto3_imported'] = 'boto3' in sys.modules", env)
+    launch, start = out["results"]
+    assert "Welcome to Back Stretch Coach" in launch["response"]["outputSpeech"]["ssml"]
+    assert "Stretch 1 of 4: knee to chest." in start["response"]["outputSpeech"]["ssml"]
+    assert out["boto3_imported"] is False
+
+
+def test_the_lambda_environment_default_store_is_dynamodb(bundle, boto3_only, tmp_path_factory):
+    folder, _ = bundle
+    server = MotoServer(tmp_path_factory.mktemp("moto-bundle"))
+    server.start()
+    try:
+        client = dynamodb_client(server.endpoint_url)
+        table = f"bsc-bundle-{uuid.uuid4().hex[:8]}"
+        create_table(client, table)
+        session_events = events(lambda s: s.launch(), lambda s: s.intent("StartRoutineIntent", {"routine": "hips"}))
+        env = {**base_env(), **CREDENTIALS, "AWS_REGION": REGION, "DYNAMODB_TABLE": table,
+               "DYNAMODB_ENDPOINT_URL": server.endpoint_url, "NO_PROXY": "127.0.0.1,localhost",
+               "_EVENTS": session_events}
+        out = run_in_fresh_python(folder, [boto3_only], "extra['boto3_imported'] = 'boto3' in sys.modules", env)
+        assert "Stretch 1 of 5" in out["results"][1]["response"]["outputSpeech"]["ssml"]
+        assert out["boto3_imported"] is True
+        user = json.loads(session_events)[0]["session"]["user"]["userId"]
+        item = client.get_item(TableName=table, Key={"id": {"S": user}}, ConsistentRead=True)["Item"]
+        assert item["attributes"]["M"]["routine"]["S"] == "hips"
+    finally:
+        server.stop()
+
+
+def test_without_boto3_on_the_path_a_dynamodb_configuration_fails_clearly_not_at_import(bundle):
+    folder, _ = bundle
+    env = {**base_env(), "DYNAMODB_TABLE": "t", "_EVENTS": events(lambda s: s.launch())}
+    out = run_in_fresh_python(folder, [], "", env)
+    # The store can't be reached (no boto3), so the skill answers from the session and logs the failure.
+    assert "Welcome" in out["results"][0]["response"]["outputSpeech"]["ssml"]
