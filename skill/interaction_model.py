@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--locale", action="append", help="locales to build (default: all)")
     args = parser.parse_args(argv)
     stale = []
-    for locale in args.locale or ["en-US"]:
+    for locale in args.locale or list(LOCALES):
         if locale not in LOCALES:
             parser.error(f"unknown locale {locale}")
         text = render(build_model(locale))

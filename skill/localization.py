@@ -20,14 +20,22 @@ from .phrases import PHRASES
 
 _COMMONWEALTH_SPELLING: Mapping[str, str] = {
     "center": "centre",
+    "centered": "centred",
     "meters": "metres",
     "meter": "metre",
     "favorite": "favourite",
     "color": "colour",
-    "practice": "practise",  # the verb; we never use the noun
     "windshield": "windscreen",
-    "program": "programme",
 }
+_CANADIAN_SPELLING: Mapping[str, str] = {
+    # Canadian English keeps -our/-or words American but writes -re, like Britain.
+    "center": "centre",
+    "centered": "centred",
+    "meters": "metres",
+    "meter": "metre",
+}
+#: Everywhere but the US measures floor space in metres.
+_METRIC: Mapping[str, str] = {"space_needed": "about two meters long"}
 
 
 @dataclass(frozen=True)
@@ -38,10 +46,10 @@ class LocaleSpec:
 
 LOCALES: Mapping[str, LocaleSpec] = {
     "en-US": LocaleSpec(),
-    "en-GB": LocaleSpec(spelling=_COMMONWEALTH_SPELLING),
-    "en-CA": LocaleSpec(spelling={"meters": "metres", "meter": "metre", "center": "centre", "windshield": "windshield"}),
-    "en-AU": LocaleSpec(spelling=_COMMONWEALTH_SPELLING),
-    "en-IN": LocaleSpec(spelling=_COMMONWEALTH_SPELLING),
+    "en-GB": LocaleSpec(overrides=_METRIC, spelling=_COMMONWEALTH_SPELLING),
+    "en-CA": LocaleSpec(overrides=_METRIC, spelling=_CANADIAN_SPELLING),
+    "en-AU": LocaleSpec(overrides=_METRIC, spelling=_COMMONWEALTH_SPELLING),
+    "en-IN": LocaleSpec(overrides=_METRIC, spelling=_COMMONWEALTH_SPELLING),
 }
 DEFAULT_LOCALE = "en-US"
 

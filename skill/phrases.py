@@ -20,7 +20,8 @@ PHRASES: dict[str, str] = {
     "stale_reprompt": "Say yes to start the {routine} routine from the top, or name another routine.",
     "fresh_start_notice": "I couldn't read your saved progress, so we're starting fresh.",
     # --- routines -----------------------------------------------------------
-    "routine_intro": "Let's do the {routine} routine: {count} stretches, about {minutes}. Find a clear space on the floor, with a mat if you have one.",
+    "routine_intro": "Let's do the {routine} routine: {count} stretches, about {minutes}. Find a clear space on the floor, {space}, with a mat if you have one.",
+    "space_needed": "about six feet long",
     "routine_needs": "You'll need {equipment}.",
     "routine_list": "There are {count} routines. {items} Which one would you like?",
     "routine_item": "The {name} routine, {description}, takes about {minutes}.",

@@ -81,7 +81,7 @@ STRETCHES: tuple[dict, ...] = (
             "Stretch your arms out to the sides for balance.",
         ],
         "movement": [
-            "Keeping your knees together, let them fall slowly to one side, like a windscreen wiper.",
+            "Keeping your knees together, let them fall slowly to one side, like a windshield wiper.",
             "Bring them back through the middle and over to the other side.",
             "Keep your shoulders on the floor and only go as far as is comfortable.",
         ],
@@ -287,7 +287,7 @@ STRETCHES: tuple[dict, ...] = (
         "movement": [
             "For cow, let your stomach sink gently and lift your chest, so your back curves down.",
             "For cat, round your back up towards the ceiling and let your head drop.",
-            "Move slowly between the two.",
+            "Move slowly between the two, keeping your weight centered over your hands and knees.",
         ],
         "timing": {
             "kind": "reps", "count": 6, "seconds_per_rep": 6,

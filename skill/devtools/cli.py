@@ -1,6 +1,8 @@
 """``back-stretch-coach``: developer commands.
 
     back-stretch-coach chat [--url URL] [--locale en-GB] [--script FILE] [--audio DIR]
+    back-stretch-coach build-lambda                 # dist/lambda.zip
+    back-stretch-coach skill-package --stack NAME   # build/skill-package for the ASK CLI
 
 ``chat`` talks to the skill in-process by default (with the store the
 environment configures, SQLite under var/ unless told otherwise), or to a
@@ -57,7 +59,17 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--audio", metavar="DIR", help="render each answer to a WAV in DIR with espeak-ng")
     chat.add_argument("--user", help="Alexa user id to use (default: a new one)")
     chat.set_defaults(run=_chat)
-    args = parser.parse_args(argv)
+    for name, module, text in (("build-lambda", "build_lambda", "build dist/lambda.zip (see make bundle)"),
+                               ("skill-package", "skill_package", "write the skill package for the ASK CLI")):
+        command = commands.add_parser(name, help=text, add_help=False)
+        command.set_defaults(run=None, module=module)
+    args, rest = parser.parse_known_args(argv)
+    if args.run is None:
+        import importlib
+
+        return importlib.import_module(f"skill.devtools.{args.module}").main(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return args.run(args)
 
 

@@ -231,7 +231,8 @@ class Coach:
             return self._ask(replace(state, pending=None), speech, says(self.p("routine_all_skipped_reprompt")))
         safety, state = self._safety_first(state)
         intro = [*lead, *safety, Say(self.p("routine_intro", routine=routine.name, count=plan.total,
-                                     minutes=self.p.minutes(plan.seconds(self.p))))]
+                                            minutes=self.p.minutes(plan.seconds(self.p)),
+                                            space=self.p("space_needed")))]
         if plan.changes and not state.equipment_noted:
             intro += [Say(self._change_note(change)) for change in plan.changes]
             state = replace(state, equipment_noted=True)
