@@ -5,36 +5,9 @@
 
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const path = require("node:path");
-const { VirtualAlexa } = require("virtual-alexa");
+const { QUICK_ROUTINE_STRETCHES, connect, ssml, coach, checkTurn } = require("./helpers");
 
-const MODEL = path.join(__dirname, "..", "interaction_models", "en-US.json");
-const QUICK_ROUTINE_STRETCHES = 4;
-
-// A virtual Alexa talking to the skill, plus every request it sent.
-function connect() {
-  const url = process.env.SKILL_URL;
-  assert.ok(url, "set SKILL_URL to the skill's endpoint, e.g. http://127.0.0.1:8000/");
-  const alexa = VirtualAlexa.Builder().interactionModelFile(MODEL).skillURL(url).create();
-  const sent = [];
-  alexa.filter((request) => sent.push(structuredClone(request)));
-  return { alexa, sent };
-}
-
-const ssml = (reply) => reply.response.outputSpeech.ssml;
-const coach = (reply) => reply.sessionAttributes.coach;
-
-// Checks every response must pass; `turn` names the step in failure messages.
-function checkTurn(reply, turn) {
-  const { outputSpeech, reprompt, shouldEndSession } = reply.response;
-  assert.equal(outputSpeech?.type, "SSML", `${turn}: outputSpeech must be SSML`);
-  assert.match(outputSpeech.ssml, /^<speak>[\s\S]+<\/speak>$/, `${turn}: SSML must be wrapped in <speak>`);
-  assert.equal(typeof shouldEndSession, "boolean", `${turn}: shouldEndSession must be set`);
-  if (!shouldEndSession) {
-    assert.equal(reprompt?.outputSpeech?.type, "SSML", `${turn}: an open session needs a reprompt`);
-    assert.match(reprompt.outputSpeech.ssml, /^<speak>[\s\S]+<\/speak>$/, `${turn}: reprompt SSML`);
-  }
-}
+// connect(), ssml(), coach() and checkTurn() live in helpers.js, shared with scenarios.test.js.
 
 test("quick routine: launch, start it, next until done", { timeout: 30_000 }, async () => {
   const { alexa, sent } = connect();
