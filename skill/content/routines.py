@@ -30,7 +30,7 @@ ROUTINES: tuple[dict, ...] = (
     {
         "id": "hips",
         "name": "hips",
-        "synonyms": ["hip", "glutes", "hip and glute", "hip opener"],
+        "synonyms": ["hip", "glutes", "hip and glute", "hip mobility"],
         "description": "loosens the hips and buttocks",
         "stretches": ["knee_rotation", "piriformis", "ball_roll_hips", "hip_flexor_stretch", "childs_pose"],
     },
