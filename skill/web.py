@@ -7,7 +7,9 @@ Instead this module hands the raw body to :mod:`skill.verification`
 
 Verification of the signature and the timestamp is ON unless the
 environment says ``ASK_SDK_VERIFY_SIGNATURE=false`` /
-``ASK_SDK_VERIFY_TIMESTAMP=false`` (for local use only).
+``ASK_SDK_VERIFY_TIMESTAMP=false`` (for local use only). With verification
+on, the app refuses to start without ``SKILL_ID`` unless
+``ALLOW_ANY_SKILL_ID=true`` says so explicitly.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from typing import Any, Mapping
 from flask import Flask, Response, jsonify, request
 
 log = logging.getLogger(__name__)
+
+
+class ConfigurationError(RuntimeError):
+    """The app would be unsafe to start as configured."""
 
 MAX_BODY_BYTES = 128 * 1024
 MAX_JSON_DEPTH = 64
@@ -68,6 +74,11 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
     )
     app.config.update(config or {})
+    if app.config["VERIFY_SIGNATURE"] and not app.config["SKILL_ID"] and not app.config.get("ALLOW_ANY_SKILL_ID",
+                                                                                            _env_flag("ALLOW_ANY_SKILL_ID", False)):
+        raise ConfigurationError(
+            "request verification is on but SKILL_ID is not set, so any skill's requests would be served. "
+            "Set SKILL_ID=amzn1.ask.skill.… (or ALLOW_ANY_SKILL_ID=true to accept that deliberately).")
 
     from ask_sdk_core.exceptions import AskSdkException
 
@@ -143,4 +154,9 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
     return app
 
 
-app = create_app()
+def __getattr__(name: str):
+    """``skill.web:app`` for gunicorn, built from the environment on first use (not at import)."""
+    if name == "app":
+        globals()["app"] = create_app()
+        return globals()["app"]
+    raise AttributeError(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -54,9 +55,19 @@ def test_health(serve):
 
 
 def test_verification_on_rejects_an_unsigned_request(serve):
-    url = serve({})  # the defaults: both verifications on
+    url = serve({"SKILL_ID": "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"})  # both verifications on
     status, body = post(url, json.dumps(Session().launch()).encode())
     assert status == 400 and "signature" in body["error"]
+
+
+def test_production_mode_refuses_to_start_without_a_skill_id(monkeypatch):
+    from skill.web import ConfigurationError
+
+    monkeypatch.delenv("SKILL_ID", raising=False)
+    with pytest.raises(ConfigurationError, match="SKILL_ID is not set"):
+        create_app({})
+    assert create_app({"ALLOW_ANY_SKILL_ID": True}).config["VERIFY_SIGNATURE"] is True
+    assert create_app({"VERIFY_SIGNATURE": False}) is not None  # local use: no signatures, no skill id needed
 
 
 def test_timestamp_verification_rejects_a_stale_request(serve):
@@ -99,9 +110,10 @@ def test_request_for_another_skill_is_rejected(serve):
 
 
 def test_the_app_starts_without_the_broken_webservice_support_package():
-    code = ("import sys, skill.web; "
+    code = ("import sys, skill.web; app = skill.web.app; "
             "assert 'ask_sdk_webservice_support' not in sys.modules; "
-            "assert 'flask_ask_sdk' not in sys.modules; print(type(skill.web.app).__name__)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+            "assert 'flask_ask_sdk' not in sys.modules; print(type(app).__name__)")
+    env = {**os.environ, "SKILL_ID": "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Flask"
