@@ -12,7 +12,6 @@ import json
 import logging
 from typing import Any, Callable, Mapping
 
-from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
@@ -46,14 +45,27 @@ def unsupported_response(event: Mapping) -> dict:
     return SERIALIZER.serialize(reply_envelope(reply))
 
 
+def _with_usable_session(event: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Session attributes of the wrong shape are dropped (the person starts fresh), not fatal."""
+    session = event.get("session")
+    if isinstance(session, Mapping) and "attributes" in session and not isinstance(session["attributes"], Mapping):
+        log.warning("session attributes of the wrong shape were dropped",
+                    extra={"attributes_type": type(session["attributes"]).__name__})
+        return {**event, "session": {**session, "attributes": {}}}
+    return event
+
+
 def dispatch(skill: CustomSkill, event: Mapping[str, Any], context: Any = None) -> dict:
     """Serve one request event. Raises :class:`MalformedRequest` for unreadable envelopes."""
+    if not isinstance(event, Mapping):
+        raise MalformedRequest("the event is not an object")
     if not is_known_request_type(event):
         return unsupported_response(event)
+    event = _with_usable_session(event)
     try:
         envelope = SERIALIZER.deserialize(json.dumps(event), RequestEnvelope)
-    except (SerializationException, TypeError, ValueError, AttributeError) as exc:
-        raise MalformedRequest(str(exc)[:200]) from None
+    except Exception as exc:  # SerializationException, and whatever odd shapes make the SDK's models raise
+        raise MalformedRequest(f"{type(exc).__name__}: {str(exc)[:200]}") from None
     return SERIALIZER.serialize(skill.invoke(request_envelope=envelope, context=context))
 
 

@@ -20,6 +20,7 @@ import logging
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 
 from .engine import CoachState
+from .handlers.base import session_attributes
 from .engine.state import decode_record
 from .persistence.keys import log_id
 
@@ -28,9 +29,6 @@ STATE_KEY = "coach"
 STORE_KEY = "store"
 
 
-def _session(handler_input) -> dict:
-    attributes = handler_input.attributes_manager.session_attributes
-    return attributes if isinstance(attributes, dict) else {}
 
 
 def _uid(handler_input) -> str | None:
@@ -61,7 +59,7 @@ class LoadState(AbstractRequestInterceptor):
         self.has_store = has_store
 
     def process(self, handler_input):
-        session = _session(handler_input)
+        session = session_attributes(handler_input) or {}
         meta = session.get(STORE_KEY) if isinstance(session.get(STORE_KEY), dict) else {}
         loaded, dirty = meta.get("loaded") is True, meta.get("dirty") is True
         state = CoachState.from_dict(session.get(STATE_KEY))
@@ -116,6 +114,6 @@ class SaveState(AbstractResponseInterceptor):
                     log.warning("store write failed; will retry next turn",
                                 extra={"error": f"{type(exc).__name__}: {exc}"[:300]})
                     meta["dirty"] = True
-        session = handler_input.attributes_manager.session_attributes
-        if isinstance(session, dict):
+        session = session_attributes(handler_input)
+        if session is not None:
             session[STORE_KEY] = meta

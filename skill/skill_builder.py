@@ -44,5 +44,7 @@ def build_skill(skill_id: str | None = None, persistence=_FROM_ENV) -> CustomSki
 def build_lambda_handler(skill_id: str | None = None, persistence=_FROM_ENV):
     """The Lambda entry point: the SDK skill behind :func:`skill.dispatch.lambda_handler_for`."""
     from .dispatch import lambda_handler_for
+    from .logs import configure_logging
 
+    configure_logging()
     return lambda_handler_for(build_skill(skill_id, persistence))

@@ -20,6 +20,9 @@ import os
 from typing import Any, Mapping
 
 from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from .logs import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,20 @@ def _error(status: int, message: str) -> Response:
     return response
 
 
+def _read_limited(limit: int) -> bytes | None:
+    """The body, or None if it is longer than ``limit`` (also for chunked bodies with no length)."""
+    stream = request.stream
+    chunks, size = [], 0
+    while True:
+        chunk = stream.read(min(65536, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return None
+
+
 def _depth(value: Any, limit: int) -> int:
     """Nesting depth of parsed JSON, stopping once past ``limit``."""
     stack, deepest = [(value, 1)], 0
@@ -66,6 +83,7 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
     TIMESTAMP_VERIFIER, SKILL_ID, PERSISTENCE_ADAPTER and MAX_CONTENT_LENGTH;
     the defaults come from the environment.
     """
+    configure_logging()
     app = Flask(__name__)
     app.config.update(
         VERIFY_SIGNATURE=_env_flag("ASK_SDK_VERIFY_SIGNATURE", True),
@@ -88,7 +106,7 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
     if skill is None:
         from .persistence import store_from_env
 
-        store = app.config.get("PERSISTENCE_ADAPTER") or store_from_env()
+        store = app.config["PERSISTENCE_ADAPTER"] if "PERSISTENCE_ADAPTER" in app.config else store_from_env()
         skill = build_skill(app.config["SKILL_ID"], store)
     alexa_skill = skill
     signature_verifier = app.config.get("SIGNATURE_VERIFIER")
@@ -102,6 +120,15 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
 
         timestamp_verifier = TimestampVerifier()
 
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _error(error.code or 500, (error.name or "error").lower())
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):  # never a traceback to the client
+        log.exception("unexpected error in the web endpoint")
+        return _error(500, "internal error")
+
     @app.get("/health")
     def health():
         return jsonify(status="ok")
@@ -111,7 +138,11 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
         length = request.content_length
         if length is not None and length > app.config["MAX_CONTENT_LENGTH"]:
             return _error(413, "request body too large")
-        body = request.get_data(cache=False)
+        if request.mimetype != "application/json":
+            return _error(415, "content type must be application/json")
+        body = _read_limited(app.config["MAX_CONTENT_LENGTH"])
+        if body is None:
+            return _error(413, "request body too large")
         if not body:
             return _error(400, "empty request body")
         if app.config["VERIFY_SIGNATURE"]:

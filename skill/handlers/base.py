@@ -38,13 +38,20 @@ def coach_for(handler_input: HandlerInput) -> Coach:
     return Coach(locale_of(handler_input), request_time(handler_input))
 
 
+def session_attributes(handler_input: HandlerInput) -> dict | None:
+    """The session attributes, or None for a request that came without a session."""
+    if handler_input.request_envelope.session is None:
+        return None
+    attributes = handler_input.attributes_manager.session_attributes
+    return attributes if isinstance(attributes, dict) else {}
+
+
 def load_state(handler_input: HandlerInput) -> CoachState:
     """The state the load interceptor prepared (or, failing that, the session's)."""
     state = handler_input.attributes_manager.request_attributes.get("state")
     if isinstance(state, CoachState):
         return state
-    attributes = handler_input.attributes_manager.session_attributes
-    return CoachState.from_dict(attributes.get(STATE_KEY) if isinstance(attributes, dict) else None)
+    return CoachState.from_dict((session_attributes(handler_input) or {}).get(STATE_KEY))
 
 
 def build_response(builder: ResponseFactory, reply: Reply) -> Response:
@@ -59,7 +66,8 @@ def build_response(builder: ResponseFactory, reply: Reply) -> Response:
 
 def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     """Turn a coach reply into an Alexa response, storing the new state."""
-    handler_input.attributes_manager.session_attributes = {STATE_KEY: reply.state.to_dict()}
+    if handler_input.request_envelope.session is not None:
+        handler_input.attributes_manager.session_attributes = {STATE_KEY: reply.state.to_dict()}
     handler_input.attributes_manager.request_attributes["state_out"] = reply.state
     return build_response(handler_input.response_builder, reply)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 
 from ask_sdk_model import RequestEnvelope
 
@@ -20,11 +21,12 @@ def user_id(request_envelope: RequestEnvelope) -> str:
     return uid
 
 
-_SALT = os.environ.get("LOG_SALT", "back-stretch-coach")
+#: Set LOG_SALT to correlate one person's lines across processes; by default each process has its own salt.
+_SALT = os.environ.get("LOG_SALT") or secrets.token_hex(16)
 
 
 def log_id(uid: str | None) -> str | None:
-    """A salted hash of a user id, safe to log."""
+    """A salted hash of a user id, safe to log; never log the id itself."""
     if not uid:
         return None
     return hashlib.sha256((_SALT + uid).encode("utf-8")).hexdigest()[:16]

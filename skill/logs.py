@@ -1,0 +1,56 @@
+"""JSON-lines logging, without personal data.
+
+Every record is one JSON object: time, level, logger, message, and the
+fields passed as ``extra`` (request id, request type, intent, a salted hash
+of the user id, ...). Nothing here logs raw user ids, tokens or slot values:
+callers pass :func:`skill.persistence.keys.log_id` of a user id, never the id.
+
+On Lambda with ``LoggingConfig: LogFormat: JSON`` the runtime already writes
+JSON lines (with our ``extra`` fields), so its handler is left as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from datetime import datetime, timezone
+
+_STANDARD = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {"message", "asctime", "taskName"}
+_CONFIGURED = "_back_stretch_coach_json"
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                data[key] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+        if record.exc_info:
+            data["error_type"] = record.exc_info[0].__name__ if record.exc_info[0] else None
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False)
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Log JSON lines to stderr (idempotent; leaves Lambda's own JSON logging alone)."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    if os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON":
+        return
+    if any(getattr(h, _CONFIGURED, False) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    setattr(handler, _CONFIGURED, True)
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        for existing in root.handlers:  # Lambda's text-format handler: make its lines JSON too
+            existing.setFormatter(JsonFormatter())
+        return
+    root.addHandler(handler)

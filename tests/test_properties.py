@@ -1,0 +1,120 @@
+"""Property: whatever arrives, the answer is a 4xx or a valid Alexa response.
+
+Hypothesis generates request envelopes, well-formed and mutated, and sends
+them to the Flask app (over its WSGI interface) and to the Lambda handler.
+The suite runs a quick profile; a longer one is a documented command:
+
+    HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest tests/test_properties.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from skill.devtools.envelopes import Session
+from skill.web import create_app
+
+from .alexa_rules import response_problems
+from .test_every_response import LANGUAGE_MODEL
+
+settings.register_profile("ci", max_examples=150, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("long", max_examples=5000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+INTENTS = [i["name"] for i in LANGUAGE_MODEL["intents"]]
+SLOT_VALUES = [v["name"]["value"] for t in LANGUAGE_MODEL["types"] for v in t["values"]]
+REQUEST_TYPES = ["LaunchRequest", "IntentRequest", "SessionEndedRequest", "CanFulfillIntentRequest",
+                 "Alexa.Presentation.APL.UserEvent", "Connections.Response", "Messaging.MessageReceived",
+                 "AudioPlayer.PlaybackStarted", "System.ExceptionEncountered", "Some.Future.Request"]
+
+json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False),
+                      st.text(max_size=30))
+any_json = st.recursive(json_leaf, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)), max_leaves=12)
+
+slot_value = st.one_of(st.sampled_from(SLOT_VALUES), st.text(max_size=20), any_json)
+slots = st.one_of(
+    st.dictionaries(st.sampled_from(["routine", "stretch", "equipment", "other"]),
+                    st.one_of(st.fixed_dictionaries({"name": st.text(max_size=10), "value": slot_value}), any_json),
+                    max_size=3),
+    any_json)
+coach_state = st.one_of(
+    st.fixed_dictionaries({}, optional={
+        "routine": st.one_of(st.sampled_from(["quick", "full", "hips", "mid_back", "gentle"]), any_json),
+        "index": st.one_of(st.integers(-5, 20), any_json),
+        "stretch": st.one_of(st.text(max_size=15), any_json),
+        "pending": st.one_of(st.sampled_from(["start", "resume", "reset", "continue", "skip:cat_cow",
+                                              "skip_forever:cat_cow", "start:hips"]), any_json),
+        "paused": any_json, "hands_free": any_json, "safety_said": any_json,
+        "timeline": any_json, "timeline_at": any_json, "prefs": any_json, "history": any_json}),
+    any_json)
+
+
+@st.composite
+def envelopes(draw):
+    session = Session(locale=draw(st.sampled_from(["en-US", "en-GB", "en-IN", "fr-FR", ""])))
+    kind = draw(st.sampled_from(REQUEST_TYPES))
+    request = {"type": kind}
+    if kind in ("IntentRequest", "CanFulfillIntentRequest"):
+        request["intent"] = {"name": draw(st.one_of(st.sampled_from(INTENTS), st.text(max_size=20))),
+                             "slots": draw(slots)}
+    if kind == "SessionEndedRequest":
+        request["reason"] = draw(st.sampled_from(["USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS", "BOGUS"]))
+    session.new = draw(st.booleans())
+    session.attributes = draw(st.one_of(st.fixed_dictionaries({"coach": coach_state}), any_json.filter(
+        lambda a: isinstance(a, dict))))
+    envelope = session.envelope(request)
+    # Mutations: drop or replace parts of the envelope.
+    for path in draw(st.lists(st.sampled_from([
+            ("request",), ("session",), ("context",), ("version",), ("request", "type"), ("request", "locale"),
+            ("request", "timestamp"), ("request", "requestId"), ("session", "attributes"), ("session", "user"),
+            ("context", "System"), ("session", "new")]), max_size=2, unique=True)):
+        target = envelope
+        for key in path[:-1]:
+            target = target.get(key) if isinstance(target, dict) else None
+        if isinstance(target, dict):
+            if draw(st.booleans()):
+                target.pop(path[-1], None)
+            else:
+                target[path[-1]] = draw(any_json)
+    return envelope
+
+
+APP = create_app({"VERIFY_SIGNATURE": False, "VERIFY_TIMESTAMP": False, "PERSISTENCE_ADAPTER": None})
+CLIENT = APP.test_client()
+
+
+def assert_valid_or_silent(response: dict, envelope: dict) -> None:
+    body = response.get("response") or {}
+    if "outputSpeech" not in body:
+        kind = (envelope.get("request") or {}).get("type") if isinstance(envelope.get("request"), dict) else None
+        assert kind == "SessionEndedRequest", f"no speech for {kind}"
+        return
+    assert not response_problems(response), response_problems(response)
+
+
+@given(envelopes())
+def test_the_web_endpoint_answers_4xx_or_a_valid_response(envelope):
+    result = CLIENT.post("/", data=json.dumps(envelope), content_type="application/json")
+    assert result.status_code == 200 or 400 <= result.status_code < 500, result.status_code
+    if result.status_code == 200:
+        assert_valid_or_silent(result.get_json(), envelope)
+    else:
+        assert set(result.get_json()) == {"error"}
+
+
+@given(envelopes())
+def test_the_lambda_handler_always_answers_validly(lambda_handler, envelope):
+    assert_valid_or_silent(lambda_handler(envelope, None), envelope)
+
+
+@given(st.binary(max_size=300))
+def test_random_bytes_get_a_4xx(body):
+    result = CLIENT.post("/", data=body, content_type="application/json")
+    assert 400 <= result.status_code < 500 or result.status_code == 200
