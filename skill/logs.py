@@ -41,9 +41,9 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(level: int = logging.INFO) -> None:
     """Log JSON lines to stderr (idempotent; leaves Lambda's own JSON logging alone)."""
     root = logging.getLogger()
-    root.setLevel(level)
     if os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON":
-        return
+        return  # the runtime's JSON handler and its ApplicationLogLevel are in charge
+    root.setLevel(level)
     if any(getattr(h, _CONFIGURED, False) for h in root.handlers):
         return
     handler = logging.StreamHandler(sys.stderr)

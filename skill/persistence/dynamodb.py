@@ -23,10 +23,12 @@ from ask_sdk_core.exceptions import PersistenceException
 
 from .keys import user_id
 
-#: Alexa waits about 8 s: two tries of a read plus two of a write must fit with room to spare.
+#: Alexa waits about 8 s and the function times out at 7 s: a read and a write, one try each, take at
+#: most 3 s. No retries: a failed read is tried on the next turn, and a failed write marks the session
+#: dirty and is written on the next turn (see skill.interceptors).
 CONNECT_TIMEOUT_SECONDS = 0.5
 READ_TIMEOUT_SECONDS = 1.0
-TOTAL_ATTEMPTS = 2
+TOTAL_ATTEMPTS = 1
 
 
 def to_dynamo(value: Any) -> Any:
@@ -120,6 +122,7 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
             raise self._fail("write", exc) from None
 
     def delete_attributes(self, request_envelope) -> None:
+        """Part of the ASK interface; the skill never calls it, and template.yaml does not grant DeleteItem."""
         try:
             self.client.delete_item(TableName=self.table_name, Key={self.partition_key: {"S": user_id(request_envelope)}})
         except Exception as exc:

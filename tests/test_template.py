@@ -1,0 +1,337 @@
+"""The SAM template (template.yaml), checked offline: no AWS account, no network.
+
+Two checks, because each misses things the other finds:
+
+* cfn-lint on template.yaml itself. cfn-lint 1.x validates SAM resources
+  against schemas but no longer runs the SAM transform, so a wrong ``!Ref``
+  inside an ``AWS::Serverless::Function`` passes it.
+* aws-sam-translator turns the template into plain CloudFormation, exactly as
+  CloudFormation's ``AWS::Serverless-2016-10-31`` transform would, and
+  cfn-lint checks that output. The translator needs a region
+  (AWS_DEFAULT_REGION), an ``s3://`` CodeUri (``sam deploy`` uploads
+  dist/lambda.zip and puts one there) and a managed-policy loader; ours returns
+  no policies, so it never calls IAM. The template names no managed policy, so
+  nothing needs looking up.
+
+Then the transformed output is read the way CloudFormation will build it: who
+may invoke the function, what its role allows, its runtime settings, the table's
+protections and the outputs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pytest
+from cfnlint.api import ManualArgs, lint
+from cfnlint.decode.decode import decode_str
+from samtranslator.model.exceptions import InvalidDocumentException
+from samtranslator.public.translator import ManagedPolicyLoader
+from samtranslator.translator.transform import transform
+
+from skill.devtools.envelopes import Session
+from skill.persistence import store_from_env
+from skill.persistence.dynamodb import DynamoDbAdapter
+from skill.skill_builder import build_lambda_handler
+
+from .conftest import Conversation
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "template.yaml"
+
+#: The regions a custom skill's Lambda endpoint can be in (North America, Europe and India, Far East).
+ALEXA_REGIONS = ["us-east-1", "eu-west-1", "us-west-2"]
+#: Errors, warnings and informational rules; experimental rules (such as the I4010 request for
+#: Metadata "Context" blocks describing the architecture for tools) are left out.
+LINT_CONFIG = ManualArgs(include_checks=["I"], regions=ALEXA_REGIONS)
+S3_CODE_URI = "s3://back-stretch-coach-artifacts/lambda.zip"
+EXAMPLE_SKILL_ID = "amzn1.ask.skill.0b0c5a5e-7d41-4c4e-9a3f-2f1e6d8c9b7a"
+DYNAMODB_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem"}
+
+
+class OfflinePolicyLoader(ManagedPolicyLoader):
+    """Managed-policy names to ARNs without IAM: none. SAM's own AWSLambdaBasicExecutionRole
+    is added by ARN and needs no lookup."""
+
+    def __init__(self) -> None:
+        super().__init__(iam_client=None)
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+class TranslationError(AssertionError):
+    pass
+
+
+def read_template(text: str) -> dict:
+    """YAML with CloudFormation's short tags (!Ref, !GetAtt, !Sub) as plain JSON-able data."""
+    template, errors = decode_str(text)
+    assert not errors, "template.yaml does not parse:\n" + describe(errors)
+    return json.loads(json.dumps(template))
+
+
+def describe(matches) -> str:
+    return "\n".join(f"{m.rule.id} {m.message} (line {m.linenumber})" for m in matches)
+
+
+def sam_transform(template: dict) -> dict:
+    """The CloudFormation that the AWS::Serverless transform makes of ``template``."""
+    template = copy.deepcopy(template)
+    for resource in template.get("Resources", {}).values():
+        if resource.get("Type") == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = S3_CODE_URI
+    try:
+        return transform(template, {}, OfflinePolicyLoader())
+    except InvalidDocumentException as exc:
+        raise TranslationError("SAM transform failed:\n" + "\n".join(c.message for c in exc.causes)) from None
+
+
+def lint_text(text: str):
+    return lint(text, config=LINT_CONFIG)
+
+
+def transform_and_lint(text: str):
+    """Problems found in the CloudFormation the template transforms into (TranslationError if none results)."""
+    return lint_text(json.dumps(sam_transform(read_template(text)), indent=1))
+
+
+def of_type(template: dict, resource_type: str) -> dict[str, dict]:
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == resource_type}
+
+
+def only(template: dict, resource_type: str) -> tuple[str, dict]:
+    found = of_type(template, resource_type)
+    assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
+    return next(iter(found.items()))
+
+
+# --- Fixtures -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module", autouse=True)
+def offline_region():
+    """The translator needs a region for ARNs and partitions; nothing here talks to AWS."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        patch.delenv("AWS_REGION", raising=False)
+        yield
+
+
+@pytest.fixture(scope="module")
+def source() -> dict:
+    return read_template(TEMPLATE.read_text())
+
+
+@pytest.fixture(scope="module")
+def transformed(source) -> dict:
+    return sam_transform(source)
+
+
+@pytest.fixture(scope="module")
+def function(transformed) -> dict:
+    name, resource = only(transformed, "AWS::Lambda::Function")
+    assert name == "SkillFunction"
+    return resource["Properties"]
+
+
+@pytest.fixture(scope="module")
+def table(transformed) -> tuple[str, dict]:
+    return only(transformed, "AWS::DynamoDB::Table")
+
+
+# --- Lint ---------------------------------------------------------------------------------------
+
+def test_cfn_lint_finds_nothing_in_the_sam_template():
+    matches = lint_text(TEMPLATE.read_text())
+    assert not matches, "cfn-lint on template.yaml:\n" + describe(matches)
+
+
+def test_sam_transform_output_passes_cfn_lint(transformed):
+    matches = lint_text(json.dumps(transformed, indent=1))
+    assert not matches, "cfn-lint on the transformed template:\n" + describe(matches)
+
+
+def bad_ref_template(tmp_path: Path) -> Path:
+    text = TEMPLATE.read_text()
+    good = "DYNAMODB_TABLE: !Ref UserStateTable"
+    assert text.count(good) == 1
+    path = tmp_path / "template-bad-ref.yaml"
+    path.write_text(text.replace(good, "DYNAMODB_TABLE: !Ref NoSuchTable"))
+    return path
+
+
+def test_transform_then_lint_catches_a_wrong_ref_inside_the_function(tmp_path):
+    matches = transform_and_lint(bad_ref_template(tmp_path).read_text())
+    assert any(m.rule.severity == "error" and "NoSuchTable" in m.message for m in matches), describe(matches)
+    hit = next(m for m in matches if "NoSuchTable" in m.message)
+    assert hit.path[:2] == ["Resources", "SkillFunction"], hit.path
+
+
+def test_why_the_transform_step_exists(tmp_path):
+    """Plain cfn-lint does not see the bad Ref (cfn-lint 1.58); if a later cfn-lint does, this
+    test skips, and the transform step is then a second opinion rather than the only one."""
+    matches = lint_text(bad_ref_template(tmp_path).read_text())
+    if any("NoSuchTable" in m.message for m in matches):
+        pytest.skip("this cfn-lint now catches a wrong Ref inside a Serverless::Function by itself")
+    assert not matches, describe(matches)
+
+
+def test_translation_errors_are_reported_with_the_translators_message(source):
+    broken = copy.deepcopy(source)
+    broken["Resources"]["SkillFunction"]["Properties"]["Events"]["Alexa"]["Type"] = "AlexaSkil"
+    with pytest.raises(TranslationError, match="SkillFunction") as caught:
+        sam_transform(broken)
+    assert "AlexaSkil" in str(caught.value)
+
+
+# --- Who may invoke the function -----------------------------------------------------------------
+
+def test_only_this_alexa_skill_may_invoke_the_function(source, transformed):
+    assert not of_type(source, "AWS::Lambda::Permission"), "the AlexaSkill event is the only permission"
+    _, permission = only(transformed, "AWS::Lambda::Permission")
+    props = permission["Properties"]
+    assert props == {"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": "SkillFunction"},
+                     "Principal": "alexa-appkit.amazon.com", "EventSourceToken": {"Ref": "SkillId"}}
+
+
+def test_skill_id_parameter_is_required_and_checked(source):
+    parameter = source["Parameters"]["SkillId"]
+    assert parameter["Type"] == "String" and "Default" not in parameter and parameter["Description"]
+    pattern = parameter["AllowedPattern"]  # CloudFormation matches it against the whole value
+    assert re.fullmatch(pattern, EXAMPLE_SKILL_ID)
+    for wrong in ["", "amzn1.ask.skill.ours", "amzn1.ask.skill.*", "amzn1-ask-skill-" + EXAMPLE_SKILL_ID[16:],
+                  EXAMPLE_SKILL_ID + " ", "amzn1.ask.skill.0b0c5a5e7d414c4e9a3f2f1e6d8c9b7a"]:
+        assert not re.fullmatch(pattern, wrong), wrong
+
+
+def test_log_retention_parameter(source):
+    parameter = source["Parameters"]["LogRetentionDays"]
+    assert parameter["Type"] == "Number" and parameter["Default"] == 30
+    assert parameter["AllowedValues"] == [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+                                          1096, 1827, 2192, 2557, 2922, 3288, 3653]
+
+
+# --- What the function may do --------------------------------------------------------------------
+
+def test_role_allows_exactly_getitem_and_putitem_on_the_table(transformed, table):
+    table_name, _ = table
+    role_name, role = only(transformed, "AWS::IAM::Role")
+    assert of_type(transformed, "AWS::IAM::Policy") == {} and of_type(transformed, "AWS::IAM::ManagedPolicy") == {}
+    # Logging only, from SAM: CreateLogGroup/CreateLogStream/PutLogEvents.
+    assert role["Properties"]["ManagedPolicyArns"] == [
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
+    statements = [s for policy in role["Properties"]["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+    assert len(statements) == 1, statements
+    statement = statements[0]
+    assert statement["Effect"] == "Allow" and "Condition" not in statement and "NotAction" not in statement
+    actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+    assert sorted(actions) == sorted(DYNAMODB_ACTIONS)
+    assert statement["Resource"] == {"Fn::GetAtt": [table_name, "Arn"]}
+    assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"] == [
+        {"Action": ["sts:AssumeRole"], "Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com"]}}]
+
+
+class RecordingDynamoDb:
+    """Stands in for boto3's DynamoDB client and records the API actions the skill uses."""
+
+    def __init__(self):
+        self.items: dict[str, dict] = {}
+        self.actions: list[str] = []
+
+    def get_item(self, *, TableName, Key, ConsistentRead):
+        self.actions.append("dynamodb:GetItem")
+        item = self.items.get(Key["id"]["S"])
+        return {"Item": item} if item else {}
+
+    def put_item(self, *, TableName, Item):
+        self.actions.append("dynamodb:PutItem")
+        self.items[Item["id"]["S"]] = Item
+        return {}
+
+    def __getattr__(self, name):
+        self.actions.append(f"dynamodb:{name}")
+        raise AssertionError(f"the skill called DynamoDB {name}, which template.yaml does not allow")
+
+
+def test_what_the_skill_does_with_dynamodb_is_what_the_role_allows(function, table):
+    """A run through the skill with the template's environment: every call it makes is allowed."""
+    table_name, table_resource = table
+    env = {name: value for name, value in function["Environment"]["Variables"].items() if isinstance(value, str)}
+    env["DYNAMODB_TABLE"] = "UserStateTable-generated"
+    adapter = store_from_env(env)
+    assert isinstance(adapter, DynamoDbAdapter)
+    key_schema = table_resource["Properties"]["KeySchema"]
+    assert key_schema == [{"AttributeName": adapter.partition_key, "KeyType": "HASH"}]
+
+    adapter._client = client = RecordingDynamoDb()
+    convo = Conversation(build_lambda_handler(skill_id=EXAMPLE_SKILL_ID, persistence=adapter),
+                         Session(skill_id=EXAMPLE_SKILL_ID))
+    convo.launch()
+    convo.say("StartRoutineIntent", routine="quick")
+    convo.say("AMAZON.NextIntent")
+    convo.say("LongerHoldsIntent")
+    convo.say("AMAZON.StopIntent")
+    convo.launch()
+    convo.say("AMAZON.ResumeIntent")
+    convo.say("ResetPreferencesIntent")
+    convo.say("AMAZON.StopIntent")
+    assert set(client.actions) == DYNAMODB_ACTIONS, client.actions
+    assert client.items, "the run stored something"
+
+
+# --- The function ---------------------------------------------------------------------------------
+
+def test_function_runtime_settings(function, transformed, source):
+    assert function["Runtime"] == "python3.13"
+    assert function["Architectures"] == ["arm64"]
+    assert function["Handler"] == "lambda_function.lambda_handler"
+    assert (ROOT / "lambda" / "lambda_function.py").is_file()
+    assert function["Timeout"] < 8, "Alexa gives up after about 8 s"
+    assert 128 <= function["MemorySize"] <= 1769
+    assert function["Code"] == {"S3Bucket": "back-stretch-coach-artifacts", "S3Key": "lambda.zip"}
+    assert source["Resources"]["SkillFunction"]["Properties"]["CodeUri"] == "dist/lambda.zip"
+
+
+def test_function_environment(function, table):
+    table_name, _ = table
+    assert function["Environment"]["Variables"] == {
+        "PERSISTENCE": "dynamodb",
+        "DYNAMODB_TABLE": {"Ref": table_name},
+        "SKILL_ID": {"Ref": "SkillId"},
+    }
+
+
+def test_function_logs_json_to_its_own_log_group_with_retention(function, transformed):
+    log_group_name, log_group = only(transformed, "AWS::Logs::LogGroup")
+    assert function["LoggingConfig"]["LogFormat"] == "JSON"
+    assert function["LoggingConfig"]["LogGroup"] == {"Ref": log_group_name}
+    assert log_group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+# --- The table ------------------------------------------------------------------------------------
+
+def test_table_is_protected_and_encrypted(table):
+    _, resource = table
+    assert resource["DeletionPolicy"] == "Retain" and resource["UpdateReplacePolicy"] == "Retain"
+    props = resource["Properties"]
+    assert props["DeletionProtectionEnabled"] is True
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert props["SSESpecification"]["SSEEnabled"] is True
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["AttributeDefinitions"] == [{"AttributeName": "id", "AttributeType": "S"}]
+    assert "TableName" not in props, "a fixed name would collide with a retained table on re-create"
+
+
+# --- Outputs --------------------------------------------------------------------------------------
+
+def test_outputs(transformed, table):
+    table_name, _ = table
+    log_group_name, _ = only(transformed, "AWS::Logs::LogGroup")
+    outputs = transformed["Outputs"]
+    assert outputs["SkillFunctionArn"]["Value"] == {"Fn::GetAtt": ["SkillFunction", "Arn"]}
+    assert outputs["UserStateTableName"]["Value"] == {"Ref": table_name}
+    assert outputs["SkillLogGroupName"]["Value"] == {"Ref": log_group_name}
+    assert all(output.get("Description") for output in outputs.values())
