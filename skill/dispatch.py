@@ -12,6 +12,7 @@ import json
 import logging
 from typing import Any, Callable, Mapping
 
+from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
@@ -34,15 +35,28 @@ def is_known_request_type(event: Mapping) -> bool:
     return isinstance(kind, str) and kind in Request.discriminator_value_class_map
 
 
-def unsupported_response(event: Mapping) -> dict:
-    """A spoken 'can't do that here' for a request type the SDK can't read."""
+def _spoken(event: Mapping, answer: str) -> dict:
+    """A coach answer built without the SDK's request models, keeping the session's state."""
+    event = event if isinstance(event, Mapping) else {}
     request = event.get("request") if isinstance(event.get("request"), Mapping) else {}
     session = event.get("session") if isinstance(event.get("session"), Mapping) else {}
     attributes = session.get("attributes") if isinstance(session.get("attributes"), Mapping) else {}
     locale = request.get("locale") if isinstance(request.get("locale"), str) else None
-    log.info("unsupported request type", extra={"unsupported_type": str(request.get("type"))[:80]})
-    reply = Coach(locale).unsupported(CoachState.from_dict(attributes.get(STATE_KEY)))
+    coach = Coach(locale)
+    reply = getattr(coach, answer)(CoachState.from_dict(attributes.get(STATE_KEY)))
     return SERIALIZER.serialize(reply_envelope(reply))
+
+
+def unsupported_response(event: Mapping) -> dict:
+    """A spoken 'can't do that here' for a request type the SDK can't read."""
+    request = event.get("request") if isinstance(event, Mapping) and isinstance(event.get("request"), Mapping) else {}
+    log.info("unsupported request type", extra={"unsupported_type": str(request.get("type"))[:80]})
+    return _spoken(event, "unsupported")
+
+
+def error_response(event: Mapping) -> dict:
+    """The spoken apology, for when even the skill's own error handling failed."""
+    return _spoken(event, "error")
 
 
 def _with_usable_session(event: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -78,5 +92,13 @@ def lambda_handler_for(skill: CustomSkill) -> Callable[[Mapping, Any], dict]:
         except MalformedRequest as exc:
             log.warning("malformed request envelope: %s", exc)
             return unsupported_response(event if isinstance(event, Mapping) else {})
+        except AskSdkException as exc:
+            if "skill id" in str(exc).lower():
+                raise  # another skill's request: the SDK's rejection stands
+            log.exception("skill invocation failed")
+            return error_response(event)
+        except Exception:
+            log.exception("skill invocation failed")
+            return error_response(event)
 
     return handler

@@ -100,7 +100,7 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
 
     from ask_sdk_core.exceptions import AskSdkException
 
-    from .dispatch import MalformedRequest, dispatch
+    from .dispatch import MalformedRequest, dispatch, error_response
     from .skill_builder import build_skill
 
     if skill is None:
@@ -179,7 +179,10 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
                 log.warning("request for another skill rejected")
                 return _error(400, "request is for another skill")
             log.exception("skill invocation failed")
-            return _error(400, "request could not be served")
+            result = error_response(payload)
+        except Exception:  # the skill's own error handler failed: still a valid spoken answer
+            log.exception("skill invocation failed")
+            result = error_response(payload)
         return Response(json.dumps(result), mimetype="application/json")
 
     return app

@@ -168,3 +168,14 @@ def test_state_is_kept_when_an_unservable_request_arrives_mid_routine(lambda_han
     assert convo.state["index"] == 1 and convo.state["routine"] == "quick"
     convo.say("AMAZON.NextIntent")
     assert "Stretch 3 of 4" in convo.speech
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), 1e308, 2.5, -1, 10**30])
+def test_numbers_out_of_range_in_session_state_are_ignored(server, lambda_handler, value):
+    """Found by the long Hypothesis profile: timeline_at = inf crashed the state parser."""
+    env = envelope(session__attributes={"coach": {"routine": "quick", "timeline_at": value, "index": value,
+                                                  "updated": value, "timeline": [[0, value, value]]}})
+    body = json.dumps(env).replace("Infinity", "1e999").encode()
+    status, response = post(server, body)
+    assert status == 200 and not response_problems(response)
+    assert not response_problems(lambda_handler(json.loads(body), None))

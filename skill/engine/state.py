@@ -16,6 +16,7 @@ preferences, progress and the one-time flags. Conversation-only fields
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Callable, Mapping
 
@@ -99,7 +100,7 @@ class CoachState:
             if name in raw:
                 try:
                     values[name] = check(raw[name])
-                except (TypeError, ValueError):
+                except Exception:  # any odd value: that field falls back to its default
                     continue
         return cls(**values)
 
@@ -118,8 +119,10 @@ def _optional_str(value: Any) -> str | None:
 
 
 def _int(value: Any, low: int = 0, high: int = 2**53) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError("expected a whole number")
+    if isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
+        raise ValueError("expected a whole number")
     if not low <= value <= high:
         raise ValueError("out of range")
     return int(value)
