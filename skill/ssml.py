@@ -3,15 +3,16 @@
 ``render`` turns a narration into ``<speak>…</speak>``: text is XML-escaped,
 pauses are merged and chained as ``<break>`` tags of at most 10 s each, and
 the result is validated against Alexa's rules before it leaves this module.
+
+Validation is a small, strict XML checker for SSML (elements, attributes,
+entities; no comments, CDATA or processing instructions, which Alexa's SSML
+doesn't use), so the skill's cold start doesn't load an XML parser.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Iterable
-from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from .speech import Mark, Pause, Say, Segment
 
@@ -21,13 +22,25 @@ ALLOWED_TAGS = frozenset({
     "speak", "amazon:domain", "amazon:effect", "amazon:emotion", "audio", "break", "emphasis",
     "lang", "p", "phoneme", "prosody", "s", "say-as", "sub", "voice", "w",
 })
-_AMAZON_NS = "http://www.amazon.com/ssml"
 _BREAK_TIME = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)$")
 _BREAK_STRENGTHS = {"none", "x-weak", "weak", "medium", "strong", "x-strong"}
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+                          # Characters XML 1.0 forbids (controls other than tab, newline, return): dropped.
+                          **{code: None for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE,
+                                                     0xFFFF)}})
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_TAG = re.compile(r"<(/?)([A-Za-z_][\w:.-]*)((?:\s+[A-Za-z_][\w:.-]*\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*(/?)>")
+_ATTRIBUTE = re.compile(r"([A-Za-z_][\w:.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);")
 
 
 class SSMLError(ValueError):
     """The SSML would be rejected by Alexa."""
+
+
+def escape(text: str) -> str:
+    """Text made safe for SSML: markup characters escaped, characters XML forbids removed."""
+    return _FORBIDDEN.sub("", text.translate(_ESCAPES))
 
 
 def break_tags(seconds: float) -> str:
@@ -74,24 +87,50 @@ def validate(ssml: str) -> None:
     """Raise :class:`SSMLError` unless ``ssml`` follows Alexa's SSML rules."""
     if len(ssml) > MAX_SSML_CHARS:
         raise SSMLError(f"SSML is {len(ssml)} characters; Alexa allows {MAX_SSML_CHARS}")
-    namespaced = ssml.replace("<speak>", f'<speak xmlns:amazon="{_AMAZON_NS}">', 1)
-    try:
-        root = ElementTree.fromstring(namespaced)
-    except ElementTree.ParseError as exc:
-        raise SSMLError(f"SSML is not well-formed XML: {exc}") from None
-    if root.tag != "speak":
-        raise SSMLError("SSML must have <speak> as its root")
-    for element in root.iter():
-        tag = element.tag.replace("{%s}" % _AMAZON_NS, "amazon:")
-        if tag not in ALLOWED_TAGS:
-            raise SSMLError(f"<{tag}> is not a tag Alexa supports")
-        if tag == "break":
-            _check_break(element)
+    stack: list[str] = []
+    position = 0
+    for tag in _TAG.finditer(ssml):
+        _check_text(ssml[position:tag.start()], inside=bool(stack))
+        position = tag.end()
+        closing, name, attributes, self_closing = tag.groups()
+        if closing and (attributes.strip() or self_closing):
+            raise SSMLError(f"malformed closing tag </{name}>")
+        if not stack and (closing or self_closing or name != "speak" or tag.start() != 0):
+            raise SSMLError("SSML must have <speak> as its root")
+        if name not in ALLOWED_TAGS:
+            raise SSMLError(f"<{name}> is not a tag Alexa supports")
+        if closing:
+            if stack[-1] != name:
+                raise SSMLError(f"</{name}> closes <{stack[-1]}>: not well-formed XML")
+            stack.pop()
+            if not stack and ssml[position:].strip():
+                raise SSMLError("text after </speak>: not well-formed XML")
+            continue
+        values = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+                  for m in _ATTRIBUTE.finditer(attributes)}
+        if name == "break":
+            _check_break(values)
+        if not self_closing:
+            stack.append(name)
+    if stack or position == 0:
+        raise SSMLError("SSML is not well-formed XML: unclosed or missing <speak>")
+    _check_text(ssml[position:], inside=False)
 
 
-def _check_break(element: ElementTree.Element) -> None:
-    time = element.get("time")
-    strength = element.get("strength")
+def _check_text(text: str, inside: bool) -> None:
+    if _FORBIDDEN.search(text):
+        raise SSMLError("SSML is not well-formed XML: a control character")
+    if "<" in text or ">" in text:
+        raise SSMLError("SSML is not well-formed XML: a stray '<' or '>'")
+    if "&" in text and _ENTITY.sub("", text).count("&"):
+        raise SSMLError("SSML is not well-formed XML: a bare '&'")
+    if not inside and text.strip():
+        raise SSMLError("SSML is not well-formed XML: text outside <speak>")
+
+
+def _check_break(attributes: dict) -> None:
+    time = attributes.get("time")
+    strength = attributes.get("strength")
     if time is None:
         if strength is None or strength not in _BREAK_STRENGTHS:
             raise SSMLError("<break> needs a time with a unit or a known strength")
@@ -100,7 +139,7 @@ def _check_break(element: ElementTree.Element) -> None:
     if not match:
         raise SSMLError(f"<break time={time!r}> needs a number with a unit, s or ms")
     seconds = float(match.group(1)) / (1000 if match.group(2) == "ms" else 1)
-    if seconds > MAX_BREAK_SECONDS or not math.isfinite(seconds):
+    if seconds > MAX_BREAK_SECONDS:
         raise SSMLError(f"<break time={time!r}> is longer than {MAX_BREAK_SECONDS:g} s")
 
 
@@ -110,9 +149,3 @@ def break_seconds(ssml: str) -> list[float]:
     for value, unit in re.findall(r'<break time="(\d+(?:\.\d+)?)(ms|s)"\s*/>', ssml):
         found.append(float(value) / (1000 if unit == "ms" else 1))
     return found
-
-
-def to_plain_text(ssml: str) -> str:
-    """Strip tags and unescape: what the words of a response are."""
-    root = ElementTree.fromstring(ssml.replace("<speak>", f'<speak xmlns:amazon="{_AMAZON_NS}">', 1))
-    return " ".join("".join(root.itertext()).split())

@@ -34,7 +34,10 @@ def ssml_problems(ssml: str) -> list[str]:
     for element in root.getElementsByTagName("*"):
         if element.tagName not in SUPPORTED_TAGS:
             problems.append(f"unsupported tag <{element.tagName}>")
-        if element.tagName == "break":
+        if element.tagName == "break" and not element.hasAttribute("time"):
+            if element.getAttribute("strength") not in {"none", "x-weak", "weak", "medium", "strong", "x-strong"}:
+                problems.append("break with neither a time nor a known strength")
+        elif element.tagName == "break":
             time = element.getAttribute("time")
             match = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)", time)
             if not match:

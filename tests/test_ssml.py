@@ -51,3 +51,61 @@ def test_render_refuses_to_produce_an_overlong_response():
 
 def test_amazon_tags_are_allowed():
     ssml.validate('<speak><amazon:domain name="conversational">hi</amazon:domain><s>ok</s></speak>')
+
+
+@pytest.mark.parametrize("bad", [
+    "<speak>rock & roll</speak>",
+    "<speak><s>one</p></speak>",
+    "<speak>hi</speak> trailing",
+    "before <speak>hi</speak>",
+    "<speak><!-- a comment --></speak>",
+    "<speak><![CDATA[x]]></speak>",
+    '<speak><break time=5s/></speak>',
+    "<speak></s></speak>",
+    "<speak><s>unclosed</speak>",
+    "<speak/>",
+    "<speak>a</speak><speak>b</speak>",
+    "",
+    "plain text",
+])
+def test_malformed_ssml_is_rejected(bad):
+    with pytest.raises(ssml.SSMLError):
+        ssml.validate(bad)
+
+
+@pytest.mark.parametrize("good", [
+    "<speak>rock &amp; roll &#233; &#x263A; &quot;q&quot;</speak>",
+    '<speak><prosody rate="slow">x</prosody><break strength="strong"/><say-as interpret-as="digits">12</say-as></speak>',
+    "<speak><p><s>one</s><s>two</s></p></speak>",
+])
+def test_well_formed_ssml_is_accepted(good):
+    ssml.validate(good)
+    assert not ssml_problems(good)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from skill.speech import Pause as P, Say as S  # noqa: E402
+
+segments = st.lists(st.one_of(st.builds(S, st.text(max_size=40)),
+                              st.builds(P, st.floats(min_value=0, max_value=45, allow_nan=False))), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(segments)
+def test_whatever_is_rendered_is_valid_to_an_independent_xml_parser(parts):
+    try:
+        out = ssml.render(parts)
+    except ssml.SSMLError:
+        return  # only when over 8,000 characters, which the strategy can't reach
+    assert not ssml_problems(out), out
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="<>/&;#ab speakbrtimes=\"'10!-[]", max_size=60))
+def test_the_validator_never_accepts_what_an_xml_parser_rejects(text):
+    try:
+        ssml.validate(text)
+    except ssml.SSMLError:
+        return
+    assert not ssml_problems(text), text
