@@ -13,9 +13,15 @@ and maintained) has a real X.509 path validator, so we implement them here:
 3. ``Signature-256`` is an RSA PKCS#1 v1.5 SHA-256 signature of the raw body.
 4. The request timestamp is within 150 seconds of now.
 
-Downloaded chains are cached per URL until the leaf expires, in a bounded
-cache; downloads have a short timeout, and any failure is a VerificationError
-(the endpoint answers 400), never a hang.
+Downloaded chains are cached per URL, in a bounded LRU cache, for as long as
+every certificate of the validated chain is within its dates; downloads have a
+short timeout and an overall deadline, follow redirects only to URLs that pass
+rule 1, and any failure is a VerificationError (the endpoint answers 400),
+never a hang.
+
+Times: every clock (``now``) may be aware in any zone or naive; naive means
+UTC. cryptography's ``PolicyBuilder.time()`` reads a naive datetime as UTC and
+converts an aware one to UTC, so it is given an aware UTC datetime.
 """
 
 from __future__ import annotations
@@ -24,11 +30,12 @@ import base64
 import binascii
 import posixpath
 import threading
+import time
 import urllib.request
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import unquote, urlsplit
 
 from cryptography import x509
@@ -70,12 +77,42 @@ def check_cert_url(url: str) -> None:
         raise VerificationError("certificate URL port must be 443")
 
 
+class _RedirectWithinRules(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to a URL that itself passes :func:`check_cert_url`."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        try:
+            check_cert_url(newurl)
+        except VerificationError:
+            fp.close()
+            raise VerificationError("certificate URL redirects off s3.amazonaws.com/echo.api/") from None
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def _default_fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:  # noqa: S310 - URL checked
-        data = response.read(MAX_CHAIN_BYTES + 1)
-    if len(data) > MAX_CHAIN_BYTES:
-        raise VerificationError("certificate chain is too large")
-    return data
+    """Download a chain: each socket operation times out after DOWNLOAD_TIMEOUT_SECONDS, and
+    reading the body stops at that deadline overall; at most MAX_CHAIN_BYTES are read."""
+    timeout = DOWNLOAD_TIMEOUT_SECONDS
+    deadline = time.monotonic() + timeout
+    if urlsplit(url).scheme.lower() not in {"http", "https"}:
+        raise VerificationError("certificate URL is not http(s)")
+    opener = urllib.request.build_opener(_RedirectWithinRules)
+    with opener.open(url, timeout=timeout) as response:  # noqa: S310 - scheme checked above, URL by the caller
+        declared = (response.headers.get("Content-Length") or "").strip()
+        if declared.isdigit() and int(declared) > MAX_CHAIN_BYTES:
+            raise VerificationError("certificate chain is too large")
+        chunks, size = [], 0
+        while True:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"certificate download took longer than {timeout} s")
+            chunk = response.read1(MAX_CHAIN_BYTES + 1 - size)  # one socket read at most
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_CHAIN_BYTES:
+                raise VerificationError("certificate chain is too large")
+    return b"".join(chunks)
 
 
 def _default_roots() -> list[x509.Certificate]:
@@ -89,6 +126,24 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _as_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime; a naive one is taken to be UTC already."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def _header(headers: Any, name: str) -> str | None:
+    """A header by name, case-insensitively, from werkzeug's Headers or a plain dict."""
+    value = headers.get(name)
+    if value is None and hasattr(headers, "items"):
+        wanted = name.lower()
+        for key, candidate in headers.items():
+            if isinstance(key, str) and key.lower() == wanted:
+                return candidate
+    return value
+
+
 @dataclass
 class SignatureVerifier:
     """Checks the certificate chain and the body signature."""
@@ -97,13 +152,15 @@ class SignatureVerifier:
     fetch: Callable[[str], bytes] = _default_fetch
     now: Callable[[], datetime] = _utcnow
     cache_size: int = CACHE_SIZE
-    _cache: "OrderedDict[str, tuple[x509.Certificate, datetime]]" = field(default_factory=OrderedDict, repr=False)
+    # url -> (leaf, valid from, valid until): the validity window shared by every certificate of the chain
+    _cache: "OrderedDict[str, tuple[x509.Certificate, datetime, datetime]]" = field(default_factory=OrderedDict,
+                                                                                    repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _store: Store | None = field(default=None, repr=False)
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> None:
-        url = headers.get(CERT_URL_HEADER)
-        signature_b64 = headers.get(SIGNATURE_HEADER)
+        url = _header(headers, CERT_URL_HEADER)
+        signature_b64 = _header(headers, SIGNATURE_HEADER)
         if not url or not signature_b64:
             raise VerificationError("missing signature headers")
         check_cert_url(url)
@@ -121,46 +178,59 @@ class SignatureVerifier:
             raise VerificationError("signature does not match the body") from None
 
     def _leaf_for(self, url: str) -> x509.Certificate:
-        now = self.now()
+        now = _as_utc(self.now())
         with self._lock:
             cached = self._cache.get(url)
-            if cached and cached[1] > now:
+            if cached and cached[1] <= now <= cached[2]:
                 self._cache.move_to_end(url)
                 return cached[0]
-        leaf = self._validated_leaf(url, now)
+        leaf, valid_from, valid_until = self._validated_leaf(url, now)
         with self._lock:
-            self._cache[url] = (leaf, leaf.not_valid_after_utc)
+            self._cache[url] = (leaf, valid_from, valid_until)
             self._cache.move_to_end(url)
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         return leaf
 
-    def _validated_leaf(self, url: str, now: datetime) -> x509.Certificate:
+    def _validated_leaf(self, url: str, now: datetime) -> tuple[x509.Certificate, datetime, datetime]:
+        """The leaf of the chain at ``url``, validated at ``now`` (aware UTC), and the window
+        (latest notBefore, earliest notAfter over the validated chain) in which it stays valid."""
         try:
             pem = self.fetch(url)
         except VerificationError:
             raise
         except Exception as exc:  # timeouts, DNS, HTTP errors: all a client-side 400
             raise VerificationError(f"could not download the certificate chain: {type(exc).__name__}") from None
+        if not isinstance(pem, (bytes, bytearray, memoryview)):
+            raise VerificationError("certificate chain download gave no bytes")
+        pem = bytes(pem)
+        if len(pem) > MAX_CHAIN_BYTES:
+            raise VerificationError("certificate chain is too large")
         try:
             chain = x509.load_pem_x509_certificates(pem)
         except ValueError:
             raise VerificationError("certificate chain is not valid PEM") from None
+        if not chain:
+            raise VerificationError("certificate chain is empty")
         leaf, intermediates = chain[0], chain[1:]
         verifier = (
-            PolicyBuilder().store(self._trust_store()).time(now.replace(tzinfo=None))
+            # Aware UTC: cryptography converts aware times to UTC and reads naive ones as UTC.
+            PolicyBuilder().store(self._trust_store()).time(now)
             .build_server_verifier(x509.DNSName(ECHO_API_SAN))
         )
         try:
-            verifier.verify(leaf, intermediates)
-        except _X509Error as exc:
+            validated = verifier.verify(leaf, intermediates)
+        except (_X509Error, ValueError) as exc:
             raise VerificationError(f"certificate chain rejected: {exc}") from None
-        return leaf
+        valid_from = max(cert.not_valid_before_utc for cert in validated)
+        valid_until = min(cert.not_valid_after_utc for cert in validated)
+        return leaf, valid_from, valid_until
 
     def _trust_store(self) -> Store:
-        if self._store is None:
-            self._store = Store(list(self.roots) if self.roots is not None else _default_roots())
-        return self._store
+        with self._lock:
+            if self._store is None:
+                self._store = Store(list(self.roots) if self.roots is not None else _default_roots())
+            return self._store
 
 
 @dataclass
@@ -179,5 +249,5 @@ class TimestampVerifier:
             raise VerificationError("request timestamp is malformed") from None
         if stamp.tzinfo is None:
             stamp = stamp.replace(tzinfo=timezone.utc)
-        if abs(self.now() - stamp) > self.tolerance:
+        if abs(_as_utc(self.now()) - stamp) > self.tolerance:
             raise VerificationError("request timestamp is too old or in the future")
