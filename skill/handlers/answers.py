@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from .base import CoachIntentHandler
+from ..engine import Coach
+from .base import coach_handler
 
-
-class YesHandler(CoachIntentHandler):
-    intents = ("AMAZON.YesIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.yes(state)
-
-
-class NoHandler(CoachIntentHandler):
-    intents = ("AMAZON.NoIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.no(state)
+YesHandler = coach_handler("YesHandler", "AMAZON.YesIntent", Coach.yes)
+NoHandler = coach_handler("NoHandler", "AMAZON.NoIntent", Coach.no)

@@ -125,3 +125,21 @@ class CoachIntentHandler(AbstractRequestHandler):
 
 def request_type(handler_input: HandlerInput) -> Any:
     return getattr(handler_input.request_envelope.request, "object_type", None)
+
+
+def coach_handler(name: str, intents: tuple[str, ...] | str, call: Callable[..., Reply],
+                  slot: str | None = None) -> type[CoachIntentHandler]:
+    """A handler class for ``intents`` that makes one coach call.
+
+    ``call`` is a :class:`Coach` method, called with the state (and the value of ``slot``, if
+    named): ``coach_handler("NextHandler", "AMAZON.NextIntent", Coach.next)``.
+    """
+    intents = (intents,) if isinstance(intents, str) else tuple(intents)
+
+    def act(self, coach: Coach, state: CoachState, handler_input: HandlerInput) -> Reply:
+        if slot is None:
+            return call(coach, state)
+        return call(coach, state, slot_value(handler_input, slot))
+
+    return type(name, (CoachIntentHandler,), {"intents": intents, "act": act, "__module__": __name__,
+                                              "__doc__": f"{', '.join(intents)} → Coach.{call.__name__}"})

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from .base import CoachIntentHandler
+from ..engine import Coach
+from .base import coach_handler
 
-
-class EasierHandler(CoachIntentHandler):
-    intents = ("MakeItEasierIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.easier(state)
-
-
-class HurtsHandler(CoachIntentHandler):
-    intents = ("ThatHurtsIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.hurts(state)
+EasierHandler = coach_handler("EasierHandler", "MakeItEasierIntent", Coach.easier)
+HurtsHandler = coach_handler("HurtsHandler", "ThatHurtsIntent", Coach.hurts)

@@ -2,25 +2,9 @@
 
 from __future__ import annotations
 
-from .base import CoachIntentHandler, slot_value
+from ..engine import Coach
+from .base import coach_handler
 
-
-class HandsFreeHandler(CoachIntentHandler):
-    intents = ("HandsFreeIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.hands_free(state, slot_value(handler_input, "routine"))
-
-
-class AlwaysHandsFreeHandler(CoachIntentHandler):
-    intents = ("AlwaysHandsFreeIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.always_hands_free(state)
-
-
-class StepModeHandler(CoachIntentHandler):
-    intents = ("StepModeIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.step_mode(state)
+HandsFreeHandler = coach_handler("HandsFreeHandler", "HandsFreeIntent", Coach.hands_free, slot="routine")
+AlwaysHandsFreeHandler = coach_handler("AlwaysHandsFreeHandler", "AlwaysHandsFreeIntent", Coach.always_hands_free)
+StepModeHandler = coach_handler("StepModeHandler", "StepModeIntent", Coach.step_mode)

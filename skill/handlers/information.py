@@ -1,47 +1,13 @@
-"""Questions: where am I, how many are left, how do I do X, what is there."""
+"""Questions: where am I, how many are left, how do I do X, what is there, how am I doing."""
 
 from __future__ import annotations
 
-from .base import CoachIntentHandler, slot_value
+from ..engine import Coach
+from .base import coach_handler
 
-
-class WhereAmIHandler(CoachIntentHandler):
-    intents = ("WhereAmIIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.where_am_i(state)
-
-
-class HowManyLeftHandler(CoachIntentHandler):
-    intents = ("HowManyLeftIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.how_many_left(state)
-
-
-class HowToHandler(CoachIntentHandler):
-    intents = ("HowToIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.howto(state, slot_value(handler_input, "stretch"))
-
-
-class ListRoutinesHandler(CoachIntentHandler):
-    intents = ("ListRoutinesIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.list_routines(state)
-
-
-class ListStretchesHandler(CoachIntentHandler):
-    intents = ("ListStretchesIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.list_stretches(state)
-
-
-class ProgressHandler(CoachIntentHandler):
-    intents = ("ProgressIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.how_am_i_doing(state)
+WhereAmIHandler = coach_handler("WhereAmIHandler", "WhereAmIIntent", Coach.where_am_i)
+HowManyLeftHandler = coach_handler("HowManyLeftHandler", "HowManyLeftIntent", Coach.how_many_left)
+HowToHandler = coach_handler("HowToHandler", "HowToIntent", Coach.howto, slot="stretch")
+ListRoutinesHandler = coach_handler("ListRoutinesHandler", "ListRoutinesIntent", Coach.list_routines)
+ListStretchesHandler = coach_handler("ListStretchesHandler", "ListStretchesIntent", Coach.list_stretches)
+ProgressHandler = coach_handler("ProgressHandler", "ProgressIntent", Coach.how_am_i_doing)

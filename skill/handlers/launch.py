@@ -5,7 +5,8 @@ from __future__ import annotations
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import is_request_type
 
-from .base import CoachIntentHandler, run, slot_value
+from ..engine import Coach
+from .base import coach_handler, run
 
 
 class LaunchHandler(AbstractRequestHandler):
@@ -16,8 +17,4 @@ class LaunchHandler(AbstractRequestHandler):
         return run(handler_input, lambda coach, state: coach.launch(state))
 
 
-class StartRoutineHandler(CoachIntentHandler):
-    intents = ("StartRoutineIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.start(state, slot_value(handler_input, "routine"))
+StartRoutineHandler = coach_handler("StartRoutineHandler", "StartRoutineIntent", Coach.start, slot="routine")

@@ -2,46 +2,12 @@
 
 from __future__ import annotations
 
-from .base import CoachIntentHandler
+from ..engine import Coach
+from .base import coach_handler
 
-
-class NextHandler(CoachIntentHandler):
-    intents = ("AMAZON.NextIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.next(state)
-
-
-class PreviousHandler(CoachIntentHandler):
-    intents = ("AMAZON.PreviousIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.previous(state)
-
-
-class RepeatHandler(CoachIntentHandler):
-    intents = ("AMAZON.RepeatIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.repeat(state)
-
-
-class StartOverHandler(CoachIntentHandler):
-    intents = ("AMAZON.StartOverIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.start_over(state)
-
-
-class PauseHandler(CoachIntentHandler):
-    intents = ("AMAZON.PauseIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.pause(state)
-
-
-class ResumeHandler(CoachIntentHandler):
-    intents = ("AMAZON.ResumeIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.resume(state)
+NextHandler = coach_handler("NextHandler", "AMAZON.NextIntent", Coach.next)
+PreviousHandler = coach_handler("PreviousHandler", "AMAZON.PreviousIntent", Coach.previous)
+RepeatHandler = coach_handler("RepeatHandler", "AMAZON.RepeatIntent", Coach.repeat)
+StartOverHandler = coach_handler("StartOverHandler", "AMAZON.StartOverIntent", Coach.start_over)
+PauseHandler = coach_handler("PauseHandler", "AMAZON.PauseIntent", Coach.pause)
+ResumeHandler = coach_handler("ResumeHandler", "AMAZON.ResumeIntent", Coach.resume)

@@ -2,39 +2,13 @@
 
 from __future__ import annotations
 
-from .base import CoachIntentHandler, slot_value
+from ..engine import Coach
+from .base import coach_handler
 
-
-class LongerHoldsHandler(CoachIntentHandler):
-    intents = ("LongerHoldsIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.holds_longer(state)
-
-
-class ShorterHoldsHandler(CoachIntentHandler):
-    intents = ("ShorterHoldsIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.holds_shorter(state)
-
-
-class MissingEquipmentHandler(CoachIntentHandler):
-    intents = ("MissingEquipmentIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.lack_equipment(state, slot_value(handler_input, "equipment"))
-
-
-class HaveEquipmentHandler(CoachIntentHandler):
-    intents = ("HaveEquipmentIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.have_equipment(state, slot_value(handler_input, "equipment"))
-
-
-class ResetPreferencesHandler(CoachIntentHandler):
-    intents = ("ResetPreferencesIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.reset_preferences(state)
+LongerHoldsHandler = coach_handler("LongerHoldsHandler", "LongerHoldsIntent", Coach.holds_longer)
+ShorterHoldsHandler = coach_handler("ShorterHoldsHandler", "ShorterHoldsIntent", Coach.holds_shorter)
+MissingEquipmentHandler = coach_handler("MissingEquipmentHandler", "MissingEquipmentIntent", Coach.lack_equipment,
+                                        slot="equipment")
+HaveEquipmentHandler = coach_handler("HaveEquipmentHandler", "HaveEquipmentIntent", Coach.have_equipment,
+                                     slot="equipment")
+ResetPreferencesHandler = coach_handler("ResetPreferencesHandler", "ResetPreferencesIntent", Coach.reset_preferences)

@@ -8,30 +8,16 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractR
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import IntentRequest
 
-from .base import CoachIntentHandler, request_type, run
+from ..engine import Coach
+from .base import coach_handler, request_type, run
 
 log = logging.getLogger(__name__)
 
 
-class HelpHandler(CoachIntentHandler):
-    intents = ("AMAZON.HelpIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.help(state)
-
-
-class StopHandler(CoachIntentHandler):
-    intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
-
-    def act(self, coach, state, handler_input):
-        return coach.stop(state)
-
-
-class FallbackHandler(CoachIntentHandler):
-    intents = ("AMAZON.FallbackIntent",)
-
-    def act(self, coach, state, handler_input):
-        return coach.fallback(state)
+HelpHandler = coach_handler("HelpHandler", "AMAZON.HelpIntent", Coach.help)
+StopHandler = coach_handler("StopHandler", ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"),
+                            Coach.stop)
+FallbackHandler = coach_handler("FallbackHandler", "AMAZON.FallbackIntent", Coach.fallback)
 
 
 class SessionEndedHandler(AbstractRequestHandler):
