@@ -1,4 +1,5 @@
-"""dist/lambda.zip: built, unpacked, and run in a fresh process with only the bundle and boto3."""
+"""dist/lambda.zip: built, unpacked, run on CPython 3.13 (Pyodide) as shipped, and run in a fresh
+process here (the same layout built for this machine's Python) with only the bundle and boto3."""
 
 from __future__ import annotations
 
@@ -20,16 +21,27 @@ from skill.devtools.envelopes import Session
 from .dynamodb_server import CREDENTIALS, REGION, MotoServer, create_table, dynamodb_client
 
 
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory):
-    """Build the zip (into a temporary place, not dist/) and unpack it."""
-    work = tmp_path_factory.mktemp("bundle")
-    report = build_lambda.build(work / "lambda.zip", work / "build")
+def _build(tmp_path_factory, name: str, python_version: str):
+    work = tmp_path_factory.mktemp(name)
+    report = build_lambda.build(work / "lambda.zip", work / "build", python_version=python_version)
     unpacked = work / "unpacked"
     with zipfile.ZipFile(work / "lambda.zip") as archive:
         archive.extractall(unpacked)
+    return unpacked, report
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    """The real artifact (CPython 3.13 bytecode), built into a temporary place, not dist/, and unpacked."""
+    unpacked, report = _build(tmp_path_factory, "bundle", build_lambda.LAMBDA_PYTHON)
     print(f"\nlambda.zip: {report['zipped_bytes']} bytes zipped, {report['unzipped_bytes']} unzipped")
     return unpacked, report
+
+
+@pytest.fixture(scope="module")
+def local_bundle(tmp_path_factory):
+    """The same layout with bytecode for this machine's Python, to run it here in a fresh process."""
+    return _build(tmp_path_factory, "local-bundle", "local")[0]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +65,7 @@ def run_in_fresh_python(bundle_dir: Path, extra_path: list[Path], code: str, env
             results.append(lambda_function.lambda_handler(event, None))
         extra = {{}}
     """) + textwrap.dedent(code) + "\nprint(json.dumps({'results': results, **extra}))\n"
-    result = subprocess.run([sys.executable, "-I", "-S", "-c", script], input=env.pop("_EVENTS"),
+    result = subprocess.run([sys.executable, "-I", "-S", "-B", "-c", script], input=env.pop("_EVENTS"),
                             capture_output=True, text=True, timeout=120, env=env, cwd=bundle_dir)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -85,20 +97,42 @@ def test_the_bundle_holds_what_lambda_needs_and_nothing_else(bundle):
     print(f"zipped {report['zipped_bytes']:,} B, unzipped {report['unzipped_bytes']:,} B, {report['files']} files")
 
 
-def test_every_module_has_cpython_313_bytecode(bundle):
+def test_imported_modules_ship_as_313_bytecode_and_ours_keep_their_source(bundle):
     folder, report = bundle
     assert report["bytecode"]["cache_tag"] == "cpython-313"
-    sources = list(folder.rglob("*.py"))
-    for source in sources:
-        compiled = source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"
+    assert not list(folder.rglob("*.cpython-311.pyc")) and not list(folder.rglob("*.so"))
+    sourceless = [p for p in folder.rglob("*.pyc") if p.parent.name != "__pycache__"]
+    assert len(sourceless) == report["sourceless_modules"] > 200
+    for compiled in sourceless:
         data = compiled.read_bytes()
-        assert data[:4] == bytes.fromhex("f30d0d0a"), source  # CPython 3.13's magic number
-        assert int.from_bytes(data[4:8], "little") == 0b01, source  # PEP 552: hash-based, unchecked (no mtime check)
-    assert len(sources) > 100
+        assert data[:4] == bytes.fromhex("f30d0d0a"), compiled  # CPython 3.13's magic number
+        assert int.from_bytes(data[4:8], "little") == 0b01, compiled  # PEP 552: hash-based, unchecked
+        assert not compiled.with_suffix(".py").exists(), compiled
+        assert not compiled.relative_to(folder).parts[0] in ("skill", "lambda_function.pyc")
+    for source in [*(folder / "skill").rglob("*.py"), folder / "lambda_function.py"]:
+        cached = source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"
+        assert cached.read_bytes()[:4] == bytes.fromhex("f30d0d0a"), source
+    assert report["source_only_modules"] > 0  # never imported: source only, compiled on first use
 
 
-def test_launch_and_start_in_a_fresh_process_with_no_aws_configuration(bundle, boto3_only):
+def test_the_real_bundle_runs_on_cpython_313(bundle):
+    """Pyodide is CPython 3.13: it loads the shipped bytecode exactly as Lambda's python3.13 would."""
     folder, _ = bundle
+    result = subprocess.run(["node", str(build_lambda.ROOT / "tools" / "pyc" / "run.js"), str(folder)],
+                            input=events(lambda s: s.launch(),
+                                         lambda s: s.intent("StartRoutineIntent", {"routine": "quick"})),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["python"].startswith("3.13.")
+    assert "SourcelessFileLoader" in out["loaders"] and out["sourceless"] > 200
+    launch, start = out["responses"]
+    assert "Welcome to Back Stretch Coach" in launch["response"]["outputSpeech"]["ssml"]
+    assert "Stretch 1 of 4: knee to chest." in start["response"]["outputSpeech"]["ssml"]
+
+
+def test_launch_and_start_in_a_fresh_process_with_no_aws_configuration(local_bundle, boto3_only):
+    folder = local_bundle
     env = {**base_env(), "PERSISTENCE": "none",
            "_EVENTS": events(lambda s: s.launch(), lambda s: s.intent("StartRoutineIntent", {"routine": "quick"}))}
     out = run_in_fresh_python(folder, [boto3_only], "extra['boto3_imported'] = 'boto3' in sys.modules", env)
@@ -108,8 +142,8 @@ def test_launch_and_start_in_a_fresh_process_with_no_aws_configuration(bundle, b
     assert out["boto3_imported"] is False
 
 
-def test_the_lambda_environment_default_store_is_dynamodb(bundle, boto3_only, tmp_path_factory):
-    folder, _ = bundle
+def test_the_lambda_environment_default_store_is_dynamodb(local_bundle, boto3_only, tmp_path_factory):
+    folder = local_bundle
     server = MotoServer(tmp_path_factory.mktemp("moto-bundle"))
     server.start()
     try:
@@ -130,8 +164,8 @@ def test_the_lambda_environment_default_store_is_dynamodb(bundle, boto3_only, tm
         server.stop()
 
 
-def test_without_boto3_on_the_path_a_dynamodb_configuration_fails_clearly_not_at_import(bundle):
-    folder, _ = bundle
+def test_without_boto3_on_the_path_a_dynamodb_configuration_fails_clearly_not_at_import(local_bundle):
+    folder = local_bundle
     env = {**base_env(), "DYNAMODB_TABLE": "t", "_EVENTS": events(lambda s: s.launch())}
     out = run_in_fresh_python(folder, [], "", env)
     # The store can't be reached (no boto3), so the skill answers from the session and logs the failure.
