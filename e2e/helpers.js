@@ -24,7 +24,8 @@ function connect() {
 }
 
 const ssml = (reply) => reply.response.outputSpeech.ssml;
-const coach = (reply) => reply.sessionAttributes.coach;
+// The coach state travels in the session attributes as one JSON string.
+const coach = (reply) => JSON.parse(reply.sessionAttributes.coach);
 
 // Matches the heading of stretch `number` (1-based) of the quick routine.
 const stretchHeading = (number, total = QUICK_ROUTINE_STRETCHES) => new RegExp(`Stretch ${number} of ${total}:`);

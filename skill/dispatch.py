@@ -43,7 +43,7 @@ def _spoken(event: Mapping, answer: str) -> dict:
     attributes = session.get("attributes") if isinstance(session.get("attributes"), Mapping) else {}
     locale = request.get("locale") if isinstance(request.get("locale"), str) else None
     coach = Coach(locale)
-    reply = getattr(coach, answer)(CoachState.from_dict(attributes.get(STATE_KEY)))
+    reply = getattr(coach, answer)(CoachState.from_session(attributes.get(STATE_KEY)))
     return SERIALIZER.serialize(reply_envelope(reply))
 
 

@@ -20,12 +20,11 @@ import logging
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 
 from .engine import CoachState
-from .handlers.base import session_attributes
+from .handlers.base import STATE_KEY, session_attributes
 from .engine.state import decode_record
 from .persistence.keys import log_id
 
 log = logging.getLogger("skill.requests")
-STATE_KEY = "coach"
 STORE_KEY = "store"
 
 
@@ -36,20 +35,18 @@ def _uid(handler_input) -> str | None:
     return getattr(getattr(system, "user", None), "user_id", None)
 
 
-class RequestLogger(AbstractRequestInterceptor):
-    def process(self, handler_input):
-        request = handler_input.request_envelope.request
-        intent = getattr(getattr(request, "intent", None), "name", None)
-        log.info("request", extra={"request_id": getattr(request, "request_id", None),
-                                   "request_type": getattr(request, "object_type", None), "intent": intent,
-                                   "user": log_id(_uid(handler_input))})
+class TurnLogger(AbstractResponseInterceptor):
+    """One JSON line per turn: request id and type, intent, a hash of the user, whether the session ends."""
 
-
-class ResponseLogger(AbstractResponseInterceptor):
     def process(self, handler_input, response):
-        end = getattr(response, "should_end_session", None) if response is not None else None
-        log.info("response", extra={"request_id": getattr(handler_input.request_envelope.request, "request_id", None),
-                                    "should_end_session": end})
+        request = handler_input.request_envelope.request
+        log.info("turn", extra={
+            "request_id": getattr(request, "request_id", None),
+            "request_type": getattr(request, "object_type", None),
+            "intent": getattr(getattr(request, "intent", None), "name", None),
+            "user": log_id(_uid(handler_input)),
+            "should_end_session": getattr(response, "should_end_session", None) if response is not None else None,
+        })
 
 
 class LoadState(AbstractRequestInterceptor):
@@ -62,7 +59,7 @@ class LoadState(AbstractRequestInterceptor):
         session = session_attributes(handler_input) or {}
         meta = session.get(STORE_KEY) if isinstance(session.get(STORE_KEY), dict) else {}
         loaded, dirty = meta.get("loaded") is True, meta.get("dirty") is True
-        state = CoachState.from_dict(session.get(STATE_KEY))
+        state = CoachState.from_session(session.get(STATE_KEY))
         if self.has_store and not loaded:
             try:
                 raw = handler_input.attributes_manager.persistent_attributes

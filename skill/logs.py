@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import sys
-from datetime import datetime, timezone
+import time
 
 _STANDARD = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {"message", "asctime", "taskName"}
 _CONFIGURED = "_back_stretch_coach_json"
@@ -23,15 +23,17 @@ _CONFIGURED = "_back_stretch_coach_json"
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        created = time.gmtime(record.created)
         data = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": f"{time.strftime('%Y-%m-%dT%H:%M:%S', created)}.{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
-                data[key] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+        for key in record.__dict__.keys() - _STANDARD:
+            if not key.startswith("_"):
+                value = record.__dict__[key]
+                data[key] = value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
         if record.exc_info:
             data["error_type"] = record.exc_info[0].__name__ if record.exc_info[0] else None
             data["exception"] = self.formatException(record.exc_info)

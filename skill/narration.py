@@ -7,6 +7,8 @@ seconds of pauses plus spoken cues, measured at the stated speaking rate.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .content import EQUIPMENT, POSITIONS, Stretch, Timing
 from .localization import Phrases
 from .speech import Mark, Narration, Pause, Say, Segment, duration, speech_seconds
@@ -110,9 +112,10 @@ def _cues(cues: tuple[str, ...], p: Phrases, pause: float) -> list[Segment]:
     return segments
 
 
+@lru_cache(maxsize=1024)
 def stretch(stretch: Stretch, p: Phrases, number: int | None = None, total: int | None = None,
             hold_seconds: int | None = None) -> Narration:
-    """The full narration of one stretch, without the closing prompt."""
+    """The full narration of one stretch, without the closing prompt (memoised: it is pure)."""
     if number and total:
         heading = p("stretch_heading", number=number, total=total, name=stretch.name)
     else:
@@ -131,6 +134,7 @@ def stretch(stretch: Stretch, p: Phrases, number: int | None = None, total: int 
     return tuple(segments)
 
 
+@lru_cache(maxsize=256)
 def easier(stretch: Stretch, p: Phrases, hold_seconds: int | None = None) -> Narration:
     """The easier variant, then the timed part again so the person does it."""
     return (
@@ -142,6 +146,7 @@ def easier(stretch: Stretch, p: Phrases, hold_seconds: int | None = None) -> Nar
     )
 
 
+@lru_cache(maxsize=256)
 def howto(stretch: Stretch, p: Phrases) -> Narration:
     """How to do a stretch, explained without the timed part."""
     timing = stretch.timing

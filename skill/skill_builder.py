@@ -12,7 +12,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from .handlers import EXCEPTION_HANDLERS, REQUEST_HANDLERS
-from .interceptors import LoadState, RequestLogger, ResponseLogger, SaveState
+from .interceptors import LoadState, SaveState, TurnLogger
 
 _FROM_ENV = object()
 
@@ -29,10 +29,9 @@ def build_skill_builder(skill_id: str | None = None, persistence=_FROM_ENV) -> C
         builder.add_request_handler(handler)
     for handler in EXCEPTION_HANDLERS:
         builder.add_exception_handler(handler)
-    builder.add_global_request_interceptor(RequestLogger())
     builder.add_global_request_interceptor(LoadState(has_store=persistence is not None))
     builder.add_global_response_interceptor(SaveState(has_store=persistence is not None))
-    builder.add_global_response_interceptor(ResponseLogger())
+    builder.add_global_response_interceptor(TurnLogger())
     builder.skill_id = skill_id if skill_id is not None else (os.environ.get("SKILL_ID") or None)
     return builder
 

@@ -12,6 +12,7 @@ doesn't use), so the skill's cold start doesn't load an XML parser.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from .speech import Mark, Pause, Say, Segment
@@ -78,6 +79,12 @@ def render_body(segments: Iterable[Segment]) -> str:
 
 def render(segments: Iterable[Segment]) -> str:
     """A complete, validated ``<speak>`` document."""
+    return _render(tuple(segments))
+
+
+@lru_cache(maxsize=512)
+def _render(segments: tuple[Segment, ...]) -> str:
+    # Memoised: a routine's narrations repeat turn after turn, and rendering is pure.
     ssml = f"<speak>{render_body(segments)}</speak>"
     validate(ssml)
     return ssml

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -18,6 +19,12 @@ from skill.devtools.envelopes import Session  # noqa: E402
 from skill.skill_builder import build_lambda_handler  # noqa: E402
 
 from .alexa_rules import assert_valid, plain  # noqa: E402
+
+
+def session_state(response: dict) -> dict:
+    """The coach state a response carries in its session attributes (a JSON string)."""
+    value = (response.get("sessionAttributes") or {}).get("coach")
+    return json.loads(value) if isinstance(value, str) else (value or {})
 
 
 class Conversation:
@@ -64,7 +71,7 @@ class Conversation:
 
     @property
     def state(self) -> dict:
-        return (self.last.get("sessionAttributes") or {}).get("coach", {})
+        return session_state(self.last)
 
 
 @pytest.fixture(scope="session")

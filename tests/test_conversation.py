@@ -5,6 +5,8 @@ Every response is checked against Alexa's rules as it arrives (see conftest).
 
 from __future__ import annotations
 
+import json
+
 from skill.devtools.envelopes import resolved_slot
 
 QUICK = 4
@@ -26,7 +28,7 @@ def test_first_launch_welcomes_with_safety_note_and_choices(convo):
 def test_launch_later_in_the_same_state_is_brief(convo):
     convo.launch()
     convo.session.end()
-    convo.session.attributes = {"coach": convo.state}  # as if remembered
+    convo.session.attributes = {"coach": json.dumps(convo.state)}  # as if remembered
     convo.launch()
     assert "Welcome back" in convo.speech and "safety" not in convo.speech
 

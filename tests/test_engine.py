@@ -376,3 +376,14 @@ def test_the_stored_record_leaves_out_conversation_only_fields():
     record = CoachState(pending="reset", last="routines", paused=True, notice="reset").record()
     assert set(record) == {"v", "routine", "index", "stretch", "side", "updated", "safety_said",
                            "equipment_noted", "prefs", "history"}
+
+
+def test_the_session_form_is_a_compact_string_that_round_trips():
+    state = CoachState(routine="hips", index=2, stretch="ball_roll_hips", history=(("2026-11-20", "quick"),),
+                       timeline=((1, 0, 500),), timeline_at=5)
+    text = state.to_session()
+    assert isinstance(text, str) and " " not in text
+    assert CoachState.from_session(text) == state
+    assert CoachState.from_session(json.loads(text)) == state  # a plain map is read too
+    for odd in ("{not json", "[]", "", None, 5):
+        assert CoachState.from_session(odd) == CoachState()

@@ -96,7 +96,7 @@ def test_every_response_is_valid_for_alexa():
     for state in all_states():
         session = Session()
         session.new = False
-        session.attributes = {"coach": state.to_dict()}
+        session.attributes = {"coach": state.to_session()}
         for envelope in all_requests(session, with_slot_values=not state.pending and not state.paused):
             response = lambda_handler(envelope, None)
             if envelope["request"]["type"] == "SessionEndedRequest":

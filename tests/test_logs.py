@@ -42,7 +42,7 @@ def captured_conversation(lambda_handler):
 
 def test_every_line_is_json_with_request_id_and_type(lambda_handler):
     _, lines = captured_conversation(lambda_handler)
-    requests = [line for line in lines if line["message"] == "request"]
+    requests = [line for line in lines if line["message"] == "turn"]
     assert len(requests) >= 4
     for line in requests:
         assert line["request_id"].startswith("amzn1.echo-api.request.")

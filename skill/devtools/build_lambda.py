@@ -142,6 +142,7 @@ def imported_modules(target: Path) -> set[str]:
 def _has_assert(source: Path) -> bool:
     with warnings.catch_warnings():  # third-party docstrings with invalid escapes warn; not our concern
         warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
         tree = ast.parse(source.read_bytes())
     return any(isinstance(node, ast.Assert) for node in ast.walk(tree))
 
@@ -190,11 +191,14 @@ def compile_with_pyodide(target: Path, plan: dict) -> dict:
 def compile_locally(target: Path, plan: dict) -> dict:
     mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
     stripped = set(plan["stripped"])
-    for rel in plan["sourceless"]:
-        py_compile.compile(str(target / rel), cfile=str(target / rel) + "c", dfile=rel, doraise=True,
-                           invalidation_mode=mode, optimize=2 if rel in stripped else 0)
-    for rel in plan["cached"]:
-        py_compile.compile(str(target / rel), dfile=rel, doraise=True, invalidation_mode=mode)
+    with warnings.catch_warnings():  # third-party docstrings with invalid escapes
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", SyntaxWarning)
+        for rel in plan["sourceless"]:
+            py_compile.compile(str(target / rel), cfile=str(target / rel) + "c", dfile=rel, doraise=True,
+                               invalidation_mode=mode, optimize=2 if rel in stripped else 0)
+        for rel in plan["cached"]:
+            py_compile.compile(str(target / rel), dfile=rel, doraise=True, invalidation_mode=mode)
     return {"ok": True, "cache_tag": sys.implementation.cache_tag, "python": sys.version.split()[0],
             "compiled": len(plan["sourceless"]) + len(plan["cached"])}
 

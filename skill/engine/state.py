@@ -16,11 +16,15 @@ preferences, progress and the one-time flags. Conversation-only fields
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Mapping
 
 SCHEMA_VERSION = 2
+#: Session strings this process wrote lately, with the (immutable) states they encode.
+_RECENT: dict[str, "CoachState"] = {}
+_RECENT_LIMIT = 1024
 #: Completed routines remembered (enough for a weekly count and a long streak).
 HISTORY_LIMIT = 60
 
@@ -79,16 +83,46 @@ class CoachState:
         return self.routine is not None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["prefs"] = self.prefs.to_dict()
-        data["history"] = [list(item) for item in self.history]
-        data["timeline"] = [list(item) for item in self.timeline]
-        return {"v": SCHEMA_VERSION, **data}
+        return {
+            "v": SCHEMA_VERSION, "routine": self.routine, "index": self.index, "stretch": self.stretch,
+            "side": self.side, "updated": self.updated, "paused": self.paused, "pending": self.pending,
+            "last": self.last, "safety_said": self.safety_said, "equipment_noted": self.equipment_noted,
+            "prefs": self.prefs.to_dict(), "history": [list(item) for item in self.history], "notice": self.notice,
+            "hands_free": self.hands_free, "timeline_at": self.timeline_at,
+            "timeline": [list(item) for item in self.timeline],
+        }
 
     def record(self) -> dict[str, Any]:
         """The part of the state that is stored between sessions."""
         full = self.to_dict()
         return {key: full[key] for key in ("v", *RECORD_FIELDS)}
+
+    def to_session(self) -> str:
+        """The state as the session attribute carries it: one compact JSON string.
+
+        A string rather than a nested map because the ASK SDK deep-copies and walks
+        session attributes on every request; a string costs it nothing (measured in bench/).
+        The string is remembered, so the next turn of the session, usually served by the
+        same warm process, gets this state back without parsing and checking it again.
+        """
+        text = json.dumps(self.to_dict(), separators=(",", ":"))
+        if len(_RECENT) >= _RECENT_LIMIT:
+            _RECENT.clear()
+        _RECENT[text] = self
+        return text
+
+    @classmethod
+    def from_session(cls, value: Any) -> "CoachState":
+        """Lenient: the session attribute as :meth:`to_session` wrote it (or as a plain map)."""
+        if isinstance(value, str):
+            known = _RECENT.get(value)
+            if known is not None:
+                return known
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return cls()
+        return cls.from_dict(value)
 
     @classmethod
     def from_dict(cls, raw: Any) -> "CoachState":
@@ -192,7 +226,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "timeline_at": _int,
     "timeline": _timeline,
 }
-assert set(_CHECKS) == {f.name for f in fields(CoachState)}
+assert set(_CHECKS) == {f.name for f in fields(CoachState)} == set(CoachState().to_dict()) - {"v"}
 
 
 class RecordError(ValueError):

@@ -51,7 +51,7 @@ def load_state(handler_input: HandlerInput) -> CoachState:
     state = handler_input.attributes_manager.request_attributes.get("state")
     if isinstance(state, CoachState):
         return state
-    return CoachState.from_dict((session_attributes(handler_input) or {}).get(STATE_KEY))
+    return CoachState.from_session((session_attributes(handler_input) or {}).get(STATE_KEY))
 
 
 def build_response(builder: ResponseFactory, reply: Reply) -> Response:
@@ -67,7 +67,7 @@ def build_response(builder: ResponseFactory, reply: Reply) -> Response:
 def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     """Turn a coach reply into an Alexa response, storing the new state."""
     if handler_input.request_envelope.session is not None:
-        handler_input.attributes_manager.session_attributes = {STATE_KEY: reply.state.to_dict()}
+        handler_input.attributes_manager.session_attributes = {STATE_KEY: reply.state.to_session()}
     handler_input.attributes_manager.request_attributes["state_out"] = reply.state
     return build_response(handler_input.response_builder, reply)
 
@@ -80,7 +80,7 @@ def run(handler_input: HandlerInput, action: Callable[[Coach, CoachState], Reply
 
 def reply_envelope(reply: Reply) -> ResponseEnvelope:
     """A whole response envelope, for requests that never reach a handler."""
-    return ResponseEnvelope(version="1.0", session_attributes={STATE_KEY: reply.state.to_dict()},
+    return ResponseEnvelope(version="1.0", session_attributes={STATE_KEY: reply.state.to_session()},
                             response=build_response(ResponseFactory(), reply))
 
 
