@@ -144,19 +144,11 @@ def machine() -> dict:
 # --- bundles --------------------------------------------------------------------------------------------------
 
 
-def build_baseline(archive: Path, workdir: Path) -> dict:
-    """The hello world bundled like the skill: build_lambda's own steps, with another entry point."""
-    if workdir.exists():
-        shutil.rmtree(workdir)
-    workdir.mkdir(parents=True)
-    build_lambda.install_dependencies(workdir)
-    shutil.copy2(HELLO_WORLD, workdir / "lambda_function.py")
-    build_lambda.prune(workdir)
-    report = build_lambda.compile_bytecode(workdir)
-    build_lambda.write_zip(workdir, archive)
-    return {"zip": str(archive), "zipped_bytes": archive.stat().st_size,
-            "unzipped_bytes": build_lambda.folder_size(workdir),
-            "files": sum(1 for p in workdir.rglob("*") if p.is_file()), "bytecode": report}
+def build_baseline(archive: Path, workdir: Path, python_version: str = build_lambda.LAMBDA_PYTHON,
+                   bytecode: bool = True) -> dict:
+    """The hello world bundled like the skill: build_lambda.build itself, with another entry point."""
+    return build_lambda.build(archive, workdir, bytecode=bytecode, python_version=python_version,
+                              entry_point=HELLO_WORLD, with_skill=False)
 
 
 def zip_composition(archive: Path) -> dict:
@@ -174,7 +166,7 @@ def zip_composition(archive: Path) -> dict:
 
 
 def compile_here(target: Path) -> None:
-    """CPython bytecode for this interpreter (unchecked-hash, like the shipped 3.13 bytecode)."""
+    """CPython bytecode for this interpreter, in __pycache__ (for the small hello-world DynamoDB entry point)."""
     result = subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode",
                              "unchecked-hash", str(target)], capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
@@ -188,9 +180,10 @@ def unpack(archive: Path, target: Path) -> Path:
 
 
 def shipped_modules(folder: Path) -> dict:
+    """Modules per top-level package: sources, and bytecode-only modules (a .pyc outside __pycache__)."""
     counts: Counter = Counter()
-    for path in folder.rglob("*.py"):
-        counts[path.relative_to(folder).parts[0].removesuffix(".py")] += 1
+    for path in [*folder.rglob("*.py"), *(p for p in folder.rglob("*.pyc") if p.parent.name != "__pycache__")]:
+        counts[path.relative_to(folder).parts[0].removesuffix(".py").removesuffix(".pyc")] += 1
     return dict(counts)
 
 
@@ -206,23 +199,32 @@ def boto3_only_folder(folder: Path) -> Path:
 
 
 def bundles(work: Path) -> dict:
+    """Sizes from the shipped builds (CPython 3.13 bytecode); timings from the same layout built for this
+    interpreter (build_lambda's python_version="local"), since 3.11 cannot load 3.13 bytecode."""
     log("building the skill bundle (build_lambda.build) ...")
     skill_report = build_lambda.build(work / "skill.zip", work / "skill-build")
-    log("building the hello-world bundle (same dependencies, same pip flags) ...")
+    log("building the hello-world bundle (same function, another entry point) ...")
     base_report = build_baseline(work / "baseline.zip", work / "baseline-build")
+    log("building both again with bytecode for this interpreter, for the timings ...")
+    local = {"skill": build_lambda.build(work / "skill-local.zip", work / "skill-local-build", python_version="local"),
+             "baseline": build_baseline(work / "baseline-local.zip", work / "baseline-local-build", "local")}
     out = {}
     for name, report in (("skill", skill_report), ("baseline", base_report)):
         archive = Path(report["zip"])
-        unpacked = unpack(archive, work / f"{name}-unpacked")
-        compile_here(unpacked)
+        unpacked = unpack(Path(local[name]["zip"]), work / f"{name}-unpacked")
         out[name] = {"zipped_bytes": report["zipped_bytes"], "unzipped_bytes": report["unzipped_bytes"],
                      "files": report["files"], "shipped_bytecode": report["bytecode"].get("cache_tag"),
+                     "sourceless_modules": report["sourceless_modules"],
+                     "source_only_modules": report["source_only_modules"],
                      **zip_composition(archive), "shipped_modules": shipped_modules(unpacked),
                      "unpacked": str(unpacked), "archive": str(archive)}
-        shutil.rmtree(work / f"{name}-build", ignore_errors=True)
+        for build_dir in (f"{name}-build", f"{name}-local-build"):
+            shutil.rmtree(work / build_dir, ignore_errors=True)
     # Informative subjects: the skill with no usable bytecode (what shipping none would cost), and the
     # hello world's DynamoDB variant (an entry point put in front of the baseline bundle on sys.path).
-    out["skill"]["unpacked_source_only"] = str(unpack(Path(skill_report["zip"]), work / "skill-source-only"))
+    no_bytecode = build_lambda.build(work / "skill-source.zip", work / "skill-source-build", bytecode=False)
+    out["skill"]["unpacked_source_only"] = str(unpack(Path(no_bytecode["zip"]), work / "skill-source-only"))
+    shutil.rmtree(work / "skill-source-build", ignore_errors=True)
     hello_dynamodb = work / "hello-dynamodb"
     hello_dynamodb.mkdir()
     shutil.copy2(HELLO_WORLD_DYNAMODB, hello_dynamodb / "lambda_function.py")
@@ -230,63 +232,6 @@ def bundles(work: Path) -> dict:
     out["baseline"]["dynamodb_entry_point"] = str(hello_dynamodb)
     out["timing_bytecode"] = sys.implementation.cache_tag
     return out
-
-
-def bundle_what_if(archive: Path, used_files: set[str]) -> dict:
-    """Estimated zip sizes if the skill bundle left out what this run never imported.
-
-    ``used_files``: bundle-relative paths of every module imported by the cold starts (PERSISTENCE=none and
-    DynamoDB) and the warm conversations (none and SQLite). Other requests may import more: a lower bound.
-    Each zip entry costs its compressed bytes plus its two headers.
-    """
-    with zipfile.ZipFile(archive) as bundle:
-        entries = [(info.filename, info.compress_size) for info in bundle.infolist()]
-
-    def size(kept) -> int:
-        return sum(c + 30 + 46 + 2 * len(n.encode()) for n, c in kept) + 22
-
-    used_tops = {path.split("/")[0].removesuffix(".py") for path in used_files}
-    code_tops = {n.split("/")[0].removesuffix(".py") for n, _ in entries
-                 if not n.split("/")[0].endswith(".dist-info") and n.split("/")[0] != "__pycache__"}
-    unused_tops = sorted(code_tops - used_tops - {"lambda_function", "skill"})
-
-    def dist_of(top: str) -> str:
-        return top.replace("-", "_").lower()
-
-    def in_unused(name: str) -> bool:
-        first = name.split("/")[0]
-        if first.endswith(".dist-info"):
-            project = dist_of(first.split("-")[0])
-            return any(project == dist_of(top) or (top == "dateutil" and project == "python_dateutil")
-                       for top in unused_tops)
-        return first.removesuffix(".py") in unused_tops
-
-    def imported_pyc(name: str) -> bool:
-        if not name.endswith(".pyc"):
-            return True
-        folder, file = name.rsplit("/__pycache__/", 1) if "/__pycache__/" in name else ("", name.split("/")[-1])
-        source = f"{folder}/{file.split('.')[0]}.py" if folder else f"{file.split('.')[0]}.py"
-        return source in used_files
-
-    without_unused = [(n, c) for n, c in entries if not in_unused(n)]
-    pyc_only_used = [(n, c) for n, c in without_unused if imported_pyc(n)]
-    no_pyc = [(n, c) for n, c in without_unused if not n.endswith(".pyc")]
-    # Sourceless for imported modules: their 3.13 .pyc moved in place of the .py (legacy layout, which the
-    # import system loads without a source); the never-imported modules as source only.
-    sourceless = [(n, c) for n, c in without_unused if n.endswith(".py") and n not in used_files]
-    sourceless += [(n.replace("/__pycache__/", "/").split(".cpython-")[0] + ".pyc", c)
-                   for n, c in without_unused if n.endswith(".pyc") and imported_pyc(n)]
-    sourceless += [(n, c) for n, c in without_unused if not n.endswith((".py", ".pyc"))]
-    return {"never_imported_packages": unused_tops, "current_bytes": archive.stat().st_size,
-            "estimated_without_never_imported_bytes": size(without_unused),
-            "estimated_and_pyc_only_for_imported_modules_bytes": size(pyc_only_used),
-            "estimated_and_no_pyc_at_all_bytes": size(no_pyc),
-            "estimated_and_sourceless_imported_modules_bytes": size(sourceless),
-            "imported_modules": len(used_files), "shipped_modules": sum(1 for n, _ in entries if n.endswith(".py")),
-            "imported_files": sorted(used_files)}
-
-
-# --- child processes ------------------------------------------------------------------------------------------
 
 
 def base_env(extra: dict | None = None) -> dict:
@@ -952,14 +897,6 @@ def table(results: dict) -> str:
             lines.append("  modules imported by a cold start / shipped:  " + ", ".join(
                 f"{top} {used.get(top, 0)}/{n}" for top, n in sorted(b["skill"]["shipped_modules"].items(),
                                                                      key=lambda kv: -kv[1])))
-        wi = b.get("what_if")
-        if wi:
-            lines.append(f"  what if (estimated zip MB): leave out never-imported {', '.join(wi['never_imported_packages'])}"
-                         f": {wi['estimated_without_never_imported_bytes'] / 1e6:.2f}; and 3.13 .pyc only for imported "
-                         f"modules: {wi['estimated_and_pyc_only_for_imported_modules_bytes'] / 1e6:.2f}; "
-                         f"or and no .pyc at all: {wi['estimated_and_no_pyc_at_all_bytes'] / 1e6:.2f}; or and "
-                         f"imported modules as .pyc only, the rest as .py only: "
-                         f"{wi['estimated_and_sourceless_imported_modules_bytes'] / 1e6:.2f}")
 
     c = results.get("cold_start")
     if c:
@@ -1099,13 +1036,11 @@ def run(args) -> dict:
         configs = Configs(results["bundles"], boto3_only, work, moto.endpoint_url, table_name)
         results["cold_start"] = cold_starts(configs, args.cold_runs)
         results["import_time"] = import_times(configs, 3 if args.quick else 7)
-        used = {path for subject in ("skill_none", "skill_dynamodb")
-                for path in results["import_time"][subject].pop("modules_used_from_bundle")}
-        results["import_time"]["baseline"].pop("modules_used_from_bundle")
+        for subject in ("skill_none", "skill_dynamodb", "baseline"):
+            results["import_time"][subject].pop("modules_used_from_bundle")
         results["warm_turns"] = warm_turns(configs, args.warm_repeats, 2 if args.quick else 4)
-        used |= {path for subject in ("skill_none", "skill_sqlite")
-                 for path in results["warm_turns"][subject].pop("modules_used_from_bundle")}
-        results["bundles"]["what_if"] = bundle_what_if(Path(results["bundles"]["skill"]["archive"]), used)
+        for subject in ("skill_none", "skill_sqlite"):
+            results["warm_turns"][subject].pop("modules_used_from_bundle")
         results["store_operations"] = store_operations(work, moto.endpoint_url, table_name)
         moto.stop()
         results["endpoint"] = endpoint(work, args.endpoint_seconds, 1 if args.quick else 2, args.connections,
