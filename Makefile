@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: run test setup setup-dev models bundle clean
+.PHONY: run test setup setup-dev models bundle bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ test: setup-dev
 bundle: setup
 	npm ci --prefix tools/pyc --no-audit --no-fund --loglevel=error
 	$(BIN)/python -m skill.devtools.build_lambda
+
+## make bench: measure the skill against a hello-world floor (bench/results.json; see BENCHMARKS.md)
+bench: setup-dev
+	$(BIN)/python bench/run.py
+
+## make load: 400 simulated people through whole routines against gunicorn + SQLite, every record checked
+load: setup-dev
+	$(BIN)/python bench/load_test.py --users 400 --concurrency 32 --workers 4
 
 ## make models: regenerate interaction_models/ from the content
 models: setup
