@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 
 from ask_sdk_model import RequestEnvelope
 
@@ -22,7 +21,7 @@ def user_id(request_envelope: RequestEnvelope) -> str:
 
 
 #: Set LOG_SALT to correlate one person's lines across processes; by default each process has its own salt.
-_SALT = os.environ.get("LOG_SALT") or secrets.token_hex(16)
+_SALT = os.environ.get("LOG_SALT") or os.urandom(16).hex()
 
 
 def log_id(uid: str | None) -> str | None:
