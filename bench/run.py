@@ -538,7 +538,7 @@ def wrk_load(url: str, template: str, seconds: float, connections: int, work: Pa
     command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "10s",
                "-s", str(script), url + "/"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    line = next((l for l in result.stdout.splitlines() if l.startswith("BENCH_JSON ")), None)
+    line = next((out for out in result.stdout.splitlines() if out.startswith("BENCH_JSON ")), None)
     if result.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
     raw = json.loads(line[len("BENCH_JSON "):])

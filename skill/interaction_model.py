@@ -56,14 +56,14 @@ CUSTOM_INTENTS: dict[str, tuple[dict[str, str], list[str]]] = {
         "how do I do {stretch}", "how do I do the {stretch}", "how do I do a {stretch}", "how do you do {stretch}",
         "how do you do the {stretch}", "how to do {stretch}", "how to do the {stretch}", "explain {stretch}",
         "explain the {stretch}", "what is {stretch}", "what is the {stretch}", "what's {stretch}",
-        "what's the {stretch}", "what are {stretch}", 
+        "what's the {stretch}", "what are {stretch}",
         "teach me {stretch}", "teach me the {stretch}", "describe {stretch}", "describe the {stretch}",
         "how does {stretch} work", "how do I do this stretch", "how do I do this one", "how do I do this",
         "how does this one work", "explain this stretch", "explain this one",
     ]),
     "ListRoutinesIntent": ({}, [
         "list routines", "list the routines", "what routines are there", "what routines do you have",
-        "which routines do you have", "what are the routines", "what are my options", 
+        "which routines do you have", "what are the routines", "what are my options",
         "routines", "what routines can I do", "which routine should I do",
     ]),
     "ListStretchesIntent": ({}, [
@@ -88,7 +88,7 @@ CUSTOM_INTENTS: dict[str, tuple[dict[str, str], list[str]]] = {
     ]),
     "ProgressIntent": ({}, [
         "how am I doing", "how am I getting on", "what's my streak", "what is my streak", "how many routines have I done",
-        "how many routines did I do this week", "my progress", "show my progress", 
+        "how many routines did I do this week", "my progress", "show my progress",
         "how's my progress",
     ]),
     "LongerHoldsIntent": ({}, [

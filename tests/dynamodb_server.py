@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from .servers import stop_process
+
 REGION = "us-east-1"
 #: Dummy credentials: botocore signs every request, moto does not check them.
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
@@ -168,14 +170,5 @@ class MotoServer:
 
     def stop(self) -> None:
         """Terminates the server by its process id (SIGTERM, then SIGKILL if it lingers)."""
-        process = self.process
-        if process is None:
-            return
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(self.process)
         self.process = None

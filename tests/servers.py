@@ -89,12 +89,16 @@ class GunicornServer:
         pytest.fail(f"gunicorn did not answer GET /health within {timeout:.0f}s:\n{log_path.read_text()}")
 
     def stop(self) -> None:
-        process = self.process
-        if process is not None and process.poll() is None:
-            process.terminate()  # SIGTERM to gunicorn's master, by its PID; it stops its workers
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(self.process)  # SIGTERM to gunicorn's master, by its PID; it stops its workers
         self.process = None
+
+
+def stop_process(process: subprocess.Popen | None, grace: float = 10.0) -> None:
+    """Stop a server by its process id: SIGTERM, then SIGKILL if it lingers."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -11,7 +11,7 @@ import pytest
 from skill import ssml
 from skill.content import LIBRARY
 from skill.engine import Coach, CoachState
-from skill.engine.coach import PART_MAX_CHARS, PART_MAX_SECONDS
+from skill.engine.coach import PART_MAX_SECONDS
 from skill.engine.state import Preferences
 from skill.speech import SECONDS_PER_WORD, plain_text
 

@@ -108,7 +108,7 @@ def test_imported_modules_ship_as_313_bytecode_and_ours_keep_their_source(bundle
         assert data[:4] == bytes.fromhex("f30d0d0a"), compiled  # CPython 3.13's magic number
         assert int.from_bytes(data[4:8], "little") == 0b01, compiled  # PEP 552: hash-based, unchecked
         assert not compiled.with_suffix(".py").exists(), compiled
-        assert not compiled.relative_to(folder).parts[0] in ("skill", "lambda_function.pyc")
+        assert compiled.relative_to(folder).parts[0] not in ("skill", "lambda_function.pyc")
     for source in [*(folder / "skill").rglob("*.py"), folder / "lambda_function.py"]:
         cached = source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"
         assert cached.read_bytes()[:4] == bytes.fromhex("f30d0d0a"), source
