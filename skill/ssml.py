@@ -156,3 +156,19 @@ def break_seconds(ssml: str) -> list[float]:
     for value, unit in re.findall(r'<break time="(\d+(?:\.\d+)?)(ms|s)"\s*/>', ssml):
         found.append(float(value) / (1000 if unit == "ms" else 1))
     return found
+
+
+_CHAINED_BREAKS = re.compile(r'(?:<break time="\d+(?:\.\d+)?m?s"\s*/>\s*){2,}')
+
+
+def merged_breaks(ssml: str) -> str:
+    """The same SSML with each chain of breaks as one long break.
+
+    Not for Alexa (which caps a break at 10 s): for renderers with no cap that
+    collapse chained breaks, such as espeak-ng in the audio preview.
+    """
+    def merged(chain: re.Match) -> str:
+        total = sum(break_seconds(chain.group(0)))
+        return f'<break time="{round(total * 1000)}ms"/>'
+
+    return _CHAINED_BREAKS.sub(merged, ssml)

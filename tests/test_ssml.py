@@ -109,3 +109,8 @@ def test_the_validator_never_accepts_what_an_xml_parser_rejects(text):
     except ssml.SSMLError:
         return
     assert not ssml_problems(text), text
+
+
+def test_chained_breaks_merge_for_renderers_without_a_cap():
+    out = ssml.render((Say("a"), Pause(23.5), Say("b"), Pause(1.5)))
+    assert ssml.merged_breaks(out) == '<speak>a<break time="23500ms"/>b<break time="1500ms"/></speak>'

@@ -78,10 +78,6 @@ class CoachState:
     timeline_at: int = 0
     timeline: tuple[tuple[int, int, int], ...] = ()
 
-    @property
-    def in_routine(self) -> bool:
-        return self.routine is not None
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "v": SCHEMA_VERSION, "routine": self.routine, "index": self.index, "stretch": self.stretch,
