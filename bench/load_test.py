@@ -39,16 +39,13 @@ import shutil
 import signal
 import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from importlib.metadata import version as _dist_version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,83 +54,18 @@ if str(ROOT) not in sys.path:
 
 from skill.content.routines import ROUTINES  # noqa: E402  (plain data: ids, spoken names, stretch ids)
 from skill.devtools.envelopes import Session  # noqa: E402  (real request envelopes)
+from skill.devtools.gunicorn import GunicornServer, ServerError  # noqa: E402
 
 REQUEST_TIMEOUT = 10.0  # seconds, every request
-STARTUP_TIMEOUT = 30.0  # seconds for gunicorn to answer GET /health
 DEFAULT_DEADLINE = 300.0  # seconds for all conversations together
 STOP_EVERY = 5  # every 5th user stops in the middle
 DONE_PHRASE = "routine done"
 #: Lines in gunicorn's log (its own and the app's JSON lines) that mean something went wrong in the server.
-_SERVER_ERROR_MARKS = ('"level": "ERROR"', '"level": "CRITICAL"', "[ERROR]", "[CRITICAL]", "Traceback",
+SERVER_ERROR_MARKS = ('"level": "ERROR"', '"level": "CRITICAL"', "[ERROR]", "[CRITICAL]", "Traceback",
                        "WORKER TIMEOUT")
-_LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 
 
 # --- gunicorn, started and stopped by PID ---------------------------------------------------------------------
-
-
-class ServerError(RuntimeError):
-    pass
-
-
-class Gunicorn:
-    """``gunicorn skill.web:app`` on 127.0.0.1 (a small equivalent of tests/servers.py, without pytest)."""
-
-    def __init__(self, workdir: Path, env: dict, workers: int):
-        self.workdir = Path(workdir)
-        self.env = {**os.environ, "ASK_SDK_VERIFY_SIGNATURE": "false", "ASK_SDK_VERIFY_TIMESTAMP": "false",
-                    "PYTHONUNBUFFERED": "1", **env}
-        for name in ("SKILL_ID", "DYNAMODB_TABLE"):
-            if name not in env:
-                self.env.pop(name, None)
-        self.workers = workers
-        self.log_path = self.workdir / "gunicorn.log"
-        self.process: subprocess.Popen | None = None
-
-    def command(self) -> list[str]:
-        # Port 0: the kernel picks a free port and gunicorn logs it.
-        command = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--workers", str(self.workers)]
-        major, minor = (int(part) for part in _dist_version("gunicorn").split(".")[:2])
-        if (major, minor) >= (25, 1):
-            command.append("--no-control-socket")  # else every gunicorn claims ~/.gunicorn/gunicorn.ctl
-        return [*command, "skill.web:app"]
-
-    def start(self) -> str:
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(self.command(), cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL,
-                                            stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        url = None
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise ServerError(f"gunicorn exited with code {self.process.returncode}:\n{self.log()}")
-            if url is None and (match := _LISTENING.search(self.log())):
-                url = f"http://127.0.0.1:{match.group(1)}"
-            if url is not None:
-                try:
-                    with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                        if response.status == 200:
-                            return url
-                except OSError:
-                    pass
-            time.sleep(0.1)
-        raise ServerError(f"gunicorn did not answer GET /health within {STARTUP_TIMEOUT:.0f}s:\n{self.log()}")
-
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            return ""
-
-    def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.terminate()  # SIGTERM to the master, by its PID; it stops its workers
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
 
 
 # --- one simulated user ---------------------------------------------------------------------------------------
@@ -363,7 +295,8 @@ def run_load(users: int = 200, concurrency: int = 32, workers: int = 4, request_
         raise ValueError("users, concurrency and workers must be at least 1")
     workdir = Path(tempfile.mkdtemp(prefix="bsc-load-"))
     db_path = workdir / "skill.sqlite3"
-    server = Gunicorn(workdir, {"PERSISTENCE": "sqlite", "SQLITE_PATH": str(db_path)}, workers)
+    server = GunicornServer(workdir, {"PERSISTENCE": "sqlite", "SQLITE_PATH": str(db_path)}, workers,
+                            access_log=False)
     run_token = f"{os.getpid()}-{int(time.time())}"
     plans = [plan_for(number, run_token) for number in range(users)]
     stop = threading.Event()
@@ -399,7 +332,7 @@ def run_load(users: int = 200, concurrency: int = 32, workers: int = 4, request_
     statuses = Counter(str(status) for _, status, _ in calls)
     latencies = sorted(seconds for _, status, seconds in calls if isinstance(status, int))
     server_errors = sum(1 for line in server_log.splitlines()
-                        if any(mark in line for mark in _SERVER_ERROR_MARKS))
+                        if any(mark in line for mark in SERVER_ERROR_MARKS))
     results.update({
         "requests": len(calls),
         "seconds": round(elapsed, 3),

@@ -61,7 +61,8 @@ for entry in (str(ROOT), str(BENCH)):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
-import load_test  # noqa: E402  (bench/load_test.py: the gunicorn launcher)
+from load_test import SERVER_ERROR_MARKS  # noqa: E402  (bench/load_test.py)
+from skill.devtools.gunicorn import GunicornServer  # noqa: E402
 from skill.content.routines import ROUTINES  # noqa: E402
 from skill.devtools import build_lambda  # noqa: E402
 from skill.devtools.envelopes import DEFAULT_SKILL_ID, Session  # noqa: E402
@@ -592,21 +593,6 @@ def python_load(url: str, template: str, seconds: float, connections: int) -> di
             "errors": sum(n for status, n in counts.items() if status != "200"), "error_detail": dict(counts)}
 
 
-class TrivialGunicorn(load_test.Gunicorn):
-    """gunicorn trivial_app:app, launched exactly like skill.web:app (same flags, same workers)."""
-
-    app = "trivial_app:app"
-
-    def command(self) -> list[str]:
-        return [*super().command()[:-1], "--pythonpath", str(BENCH), self.app]
-
-
-class SdkHelloGunicorn(TrivialGunicorn):
-    """gunicorn trivial_app:sdk_app: the hello-world ASK SDK skill behind a minimal Flask endpoint."""
-
-    app = "trivial_app:sdk_app"
-
-
 def check_endpoint(url: str, template: str, expect: str) -> None:
     match = re.fullmatch(r"http://([^:/]+):(\d+)", url)
     connection = http.client.HTTPConnection(match.group(1), int(match.group(2)), timeout=10)
@@ -642,17 +628,21 @@ def endpoint(work: Path, seconds: float, rounds: int, connections: int, workers:
                  "python (threaded http.client, a new connection and user id per request)",
                  "seconds": seconds, "rounds": rounds, "connections": connections, "gunicorn_workers": workers,
                  "request": "LaunchRequest of a new user (verification off)"}
-    subjects = (("trivial", TrivialGunicorn, {}, "Hello world"),
-                ("sdk_hello", SdkHelloGunicorn, {}, "Hello world"),
-                ("real", load_test.Gunicorn, {"PERSISTENCE": "sqlite", "SQLITE_PATH": str(work / "endpoint.sqlite3")},
+    # All three launched the same way (skill.devtools.gunicorn, same flags and workers, no access log):
+    # trivial_app:app returns a fixed Alexa response; trivial_app:sdk_app is the hello-world ASK SDK skill
+    # behind a minimal Flask endpoint; skill.web:app is the real app with its SQLite store.
+    bench_path = {"PYTHONPATH": str(BENCH)}
+    subjects = (("trivial", "trivial_app:app", bench_path, "Hello world"),
+                ("sdk_hello", "trivial_app:sdk_app", bench_path, "Hello world"),
+                ("real", "skill.web:app", {"PERSISTENCE": "sqlite", "SQLITE_PATH": str(work / "endpoint.sqlite3")},
                  "Welcome to Back Stretch Coach"))
     servers, urls, logs = {}, {}, {}
     measured: dict[str, list] = defaultdict(list)
     try:
-        for name, server_class, env, expect in subjects:
+        for name, app, env, expect in subjects:
             folder = work / f"gunicorn-{name}"
             folder.mkdir()
-            servers[name] = server_class(folder, env, workers)
+            servers[name] = GunicornServer(folder, env, workers, app=app, access_log=False)
             urls[name] = servers[name].start()
             log(f"endpoint: {name} at {urls[name]} (pid {servers[name].process.pid})")
             check_endpoint(urls[name], template, expect)
@@ -676,7 +666,7 @@ def endpoint(work: Path, seconds: float, rounds: int, connections: int, workers:
     for name, *_ in subjects:
         out[name] = combine_rounds(measured[name])
         out[name]["server_error_log_lines"] = sum(1 for line in logs[name].splitlines()
-                                                  if any(mark in line for mark in load_test._SERVER_ERROR_MARKS))
+                                                  if any(mark in line for mark in SERVER_ERROR_MARKS))
         if out[name]["errors"] or out[name]["server_error_log_lines"]:
             log(f"endpoint: {name}: {out[name]['errors']} client errors, "
                 f"{out[name]['server_error_log_lines']} server error lines")
