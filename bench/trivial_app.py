@@ -28,7 +28,8 @@ RESPONSE = json.dumps({
 HELLO_WORLD = Path(__file__).resolve().parent / "hello_world" / "lambda_function.py"
 
 
-def create_app() -> Flask:
+def _endpoint(answer) -> Flask:
+    """A minimal Flask endpoint: GET /health, and POST / answered by ``answer(body bytes) -> bytes``."""
     app = Flask(__name__)
 
     @app.get("/health")
@@ -37,13 +38,18 @@ def create_app() -> Flask:
 
     @app.post("/")
     def alexa():
-        request.get_data()  # read the body, as any endpoint must
-        return Response(RESPONSE, mimetype="application/json")
+        return Response(answer(request.get_data()), mimetype="application/json")
 
     return app
 
 
+def create_app() -> Flask:
+    """The floor: read the body, as any endpoint must, and return a fixed Alexa response."""
+    return _endpoint(lambda body: RESPONSE)
+
+
 def create_sdk_app() -> Flask:
+    """The hello-world ASK SDK skill behind the same minimal endpoint."""
     import importlib.util
     import sys
 
@@ -52,18 +58,7 @@ def create_sdk_app() -> Flask:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     handler = module.lambda_handler
-    app = Flask(__name__)
-
-    @app.get("/health")
-    def health():
-        return {"status": "ok"}
-
-    @app.post("/")
-    def alexa():
-        result = handler(json.loads(request.get_data()), None)
-        return Response(json.dumps(result), mimetype="application/json")
-
-    return app
+    return _endpoint(lambda body: json.dumps(handler(json.loads(body), None)))
 
 
 app = create_app()

@@ -16,6 +16,7 @@ two rules for cost:
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 
@@ -80,8 +81,6 @@ class LoadState(AbstractRequestInterceptor):
 
 def _merge(stored: CoachState, session: CoachState) -> CoachState:
     """A late first read (an earlier one failed): the store's record, with any newer place from the session."""
-    from dataclasses import replace
-
     if session.updated > stored.updated:
         return replace(stored, routine=session.routine, index=session.index, stretch=session.stretch,
                        side=session.side, updated=session.updated, pending=session.pending, last=session.last)

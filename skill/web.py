@@ -111,14 +111,14 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
     alexa_skill = skill
     signature_verifier = app.config.get("SIGNATURE_VERIFIER")
     timestamp_verifier = app.config.get("TIMESTAMP_VERIFIER")
-    if app.config["VERIFY_SIGNATURE"] and signature_verifier is None:
-        from .verification import SignatureVerifier
+    if app.config["VERIFY_SIGNATURE"] or app.config["VERIFY_TIMESTAMP"]:
+        # Only imported when verification is on: pyca/cryptography stays off the local-use path.
+        from .verification import SignatureVerifier, TimestampVerifier, VerificationError
 
-        signature_verifier = SignatureVerifier()
-    if app.config["VERIFY_TIMESTAMP"] and timestamp_verifier is None:
-        from .verification import TimestampVerifier
-
-        timestamp_verifier = TimestampVerifier()
+        if app.config["VERIFY_SIGNATURE"] and signature_verifier is None:
+            signature_verifier = SignatureVerifier()
+        if app.config["VERIFY_TIMESTAMP"] and timestamp_verifier is None:
+            timestamp_verifier = TimestampVerifier()
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -146,8 +146,6 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
         if not body:
             return _error(400, "empty request body")
         if app.config["VERIFY_SIGNATURE"]:
-            from .verification import VerificationError
-
             try:
                 signature_verifier.verify(request.headers, body)
             except VerificationError as exc:
@@ -162,8 +160,6 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
         if not isinstance(payload.get("request"), dict) or not isinstance(payload["request"].get("type"), str):
             return _error(400, "request envelope has no request")
         if app.config["VERIFY_TIMESTAMP"]:
-            from .verification import VerificationError
-
             try:
                 timestamp_verifier.verify(payload)
             except VerificationError as exc:
