@@ -1,9 +1,11 @@
-"""The chat simulator end to end: scripts, sessions, HTTP, audio preview."""
+"""The chat simulator end to end: scripts, sessions, HTTP, audio preview, a readable console."""
 
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from skill.devtools.audio import wav_seconds
-from skill.devtools.chat import Chat, InProcess
+from skill.devtools.chat import NEAREST_THRESHOLD, Chat, InProcess
 from skill.devtools.resolver import Resolver
 from skill.skill_builder import build_lambda_handler
 
@@ -22,10 +24,12 @@ SAMPLE = ROOT / "examples" / "sample_conversation.txt"
 MODEL = ROOT / "interaction_models" / "en-US.json"
 
 
-def run_chat(*args, tmp_path, env=None):
+def run_chat(*args, tmp_path, env=None, stdin=None, cwd=ROOT):
     environment = {**os.environ, "SQLITE_PATH": str(tmp_path / "chat.sqlite3"), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "skill.devtools.cli", "chat", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    if cwd == ROOT and "--log-file" not in args:  # not var/chat.log in the work tree
+        args = (*args, "--log-file", str(tmp_path / "chat.log"))
+    return subprocess.run([sys.executable, "-m", "skill.devtools.cli", "chat", *args], cwd=cwd, env=environment,
+                          input=stdin, capture_output=True, text=True, timeout=120)
 
 
 def chat_in_process(tmp_path, **kwargs) -> tuple[Chat, io.StringIO]:
@@ -140,3 +144,151 @@ def test_without_espeak_the_preview_says_how_to_install_it(tmp_path):
     result = run_chat("--script", str(path), "--audio", str(tmp_path / "a"), tmp_path=tmp_path, env=env)
     assert result.returncode == 0
     assert "apt-get install espeak-ng" in result.stderr
+
+
+# --- a readable console ------------------------------------------------------------------
+
+TYPED = "open back stretch coach\nyes\npurple monkey dishwasher\n"
+
+
+def json_lines(text: str) -> list[dict]:
+    """The lines of ``text`` that are JSON objects, as the skill's log lines are."""
+    found = []
+    for line in text.splitlines():
+        try:
+            value = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            found.append(value)
+    return found
+
+
+def test_typed_lines_keep_the_log_lines_off_the_console_and_in_the_log_file(tmp_path):
+    log = tmp_path / "logs" / "chat.log"  # its folder is created as needed
+    result = run_chat("--log-file", str(log), stdin=TYPED, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "alexa> Welcome to Back Stretch Coach" in result.stdout
+    assert json_lines(result.stdout) == [] and json_lines(result.stderr) == []
+    assert result.stderr.count(str(log)) == 1
+    turns = [record for record in json_lines(log.read_text()) if record.get("message") == "turn"]
+    assert [turn["request_type"] for turn in turns] == ["LaunchRequest", "IntentRequest", "IntentRequest"]
+
+
+def test_the_log_file_defaults_to_var_chat_log_under_the_working_directory(tmp_path):
+    result = run_chat("--model", str(MODEL), stdin="open back stretch coach\n", tmp_path=tmp_path, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "var/chat.log" in result.stderr and json_lines(result.stderr) == []
+    assert json_lines((tmp_path / "var" / "chat.log").read_text())
+
+
+def test_verbose_shows_the_log_lines_on_stderr_and_never_on_stdout(tmp_path):
+    log = tmp_path / "chat.log"
+    result = run_chat("--verbose", "--log-file", str(log), stdin=TYPED, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [record["request_type"] for record in json_lines(result.stderr) if record.get("message") == "turn"] \
+        == ["LaunchRequest", "IntentRequest", "IntentRequest"]
+    assert json_lines(result.stdout) == [] and not log.exists()
+
+
+def test_a_script_also_keeps_the_log_lines_off_the_console(tmp_path):
+    script = tmp_path / "s.txt"
+    script.write_text("open back stretch coach\nyes\n")
+    result = run_chat("--script", str(script), "--log-file", str(tmp_path / "chat.log"), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json_lines(result.stdout) == [] and json_lines(result.stderr) == []
+    assert json_lines((tmp_path / "chat.log").read_text())
+
+
+@pytest.mark.parametrize("width", [44, 72])
+def test_the_console_wraps_to_the_terminal_width(tmp_path, width):
+    result = run_chat("--log-file", str(tmp_path / "chat.log"), stdin=TYPED, tmp_path=tmp_path,
+                      env={"COLUMNS": str(width)})
+    lines = result.stdout.splitlines()
+    assert lines and max(map(len, lines)) <= width
+    answer = next(i for i, line in enumerate(lines) if line.startswith("alexa> Let's do the quick routine"))
+    assert re.match(r" {7}\S", lines[answer + 1])  # continued under the text after "alexa> "
+
+
+def test_wrapped_answers_keep_their_words_and_whole_pause_markers(tmp_path):
+    chat, out = chat_in_process(tmp_path, width=40)
+    chat.handle("open back stretch coach")
+    turn = chat.handle("yes")
+    lines = out.getvalue().splitlines()
+    assert max(map(len, lines)) <= 40
+    start = lines.index(next(line for line in lines if line.startswith("alexa> Let's do")))
+    block = [lines[start]]
+    for line in lines[start + 1:]:
+        if not line.startswith(" " * len("alexa> ")):
+            break
+        block.append(line)
+    assert len(block) > 10
+    assert " ".join(line[len("alexa> "):] for line in block) == turn.spoken.text
+    pieces = [piece for line in block for piece in re.findall(r"\[pause[^\]]*\]?", line)]
+    assert pieces and all(re.fullmatch(r"\[pause [\d.]+ s\]", piece) for piece in pieces)
+
+
+def _longest_sample() -> tuple[str, str]:
+    """The model's longest sample without slots, and its intent: typos in it stay nearest to it."""
+    model = json.loads(MODEL.read_text())["interactionModel"]["languageModel"]
+    return max(((sample, intent["name"]) for intent in model["intents"] for sample in intent.get("samples", [])
+                if "{" not in sample), key=lambda pair: len(pair[0]))
+
+
+def test_a_near_miss_names_the_nearest_sample_and_its_intent(tmp_path):
+    chat, out = chat_in_process(tmp_path, width=1000)  # the message on one line
+    sample, intent = _longest_sample()
+    words = sample.split()
+    longest = max(words, key=len)
+    near_miss = " ".join(word[:-1] if word is longest else word for word in words)  # a typo
+    chat.handle("open back stretch coach")
+    turn = chat.handle(near_miss)
+    assert not turn.resolution.matched
+    assert f'no sample matched "{near_miss}"; nearest: "{sample}" → {intent}, similarity 0.9' in out.getvalue()
+
+
+def test_a_nonsense_line_is_said_to_be_outside_the_model(tmp_path):
+    chat, out = chat_in_process(tmp_path, width=1000)
+    chat.handle("open back stretch coach")
+    chat.handle("purple monkey dishwasher")
+    text = out.getvalue()
+    assert "probably outside the model's domain" in text and "nearest:" not in text
+
+
+TINY_MODEL = {"interactionModel": {"languageModel": {
+    "invocationName": "tiny",
+    "types": [{"name": "STRETCH", "values": [{"name": {"value": "cat cow", "synonyms": ["cat camel"]}},
+                                            {"name": {"value": "child's pose"}}]}],
+    "intents": [{"name": "ListIntent", "samples": ["list the routines"]},
+                {"name": "HowToIntent", "slots": [{"name": "stretch", "type": "STRETCH"}],
+                 "samples": ["how do I do the {stretch}"]},
+                {"name": "RoutineIntent", "slots": [{"name": "stretch", "type": "STRETCH"}],
+                 "samples": ["{stretch} routine"]},
+                {"name": "AMAZON.StopIntent", "samples": []}]}}}
+
+
+@pytest.mark.parametrize("line, sample, intent", [
+    ("list all the routines", "list the routines", "ListIntent"),
+    ("how do i make the cat camel", "how do I do the {stretch}", "HowToIntent"),  # a synonym fills the slot
+    ("how do i make the childs pose", "how do I do the {stretch}", "HowToIntent"),  # apostrophes don't count
+    ("stop it", "stop", "AMAZON.StopIntent"),  # the built-in phrasings count too
+])
+def test_nearest_finds_the_closest_sample(line, sample, intent):
+    nearest = Resolver(TINY_MODEL).nearest(line)
+    assert nearest is not None and nearest[:2] == (sample, intent)
+    assert 0.7 < nearest[2] < 1
+
+
+def test_nearest_scores_a_slot_by_the_value_the_line_holds():
+    resolver = Resolver(TINY_MODEL)
+    with_value = resolver.nearest("how do i make the cat cow")
+    without = resolver.nearest("how do i make the cobra")
+    assert with_value[2] > NEAREST_THRESHOLD > without[2]
+    # A slot is no free wildcard: "{stretch} routine" does not swallow "list all the".
+    assert resolver.nearest("list all the routine")[1] == "ListIntent"
+
+
+def test_nearest_of_nonsense_is_below_the_threshold():
+    resolver = Resolver.from_file(MODEL)
+    for line in ("purple monkey dishwasher", "what is the weather in paris", "order a pizza"):
+        assert resolver.nearest(line)[2] < NEAREST_THRESHOLD

@@ -10,19 +10,26 @@ The simulator keeps its own clock: each response is assumed to be heard to
 the end (its spoken time, plus a couple of seconds to answer), so hands-free
 timelines behave as on a device. ``/after N <words>`` speaks N seconds into
 the last response instead, like a barge-in.
+
+The console is for the conversation: output is wrapped to the terminal, and
+the in-process skill's JSON log lines go to a file (see :func:`skill_logs`).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
+import shutil
 import sys
+import textwrap
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, TextIO
+from typing import Callable, Iterable, Iterator, TextIO
 
 from .. import ssml as ssml_rules
 from .envelopes import Session
@@ -30,10 +37,45 @@ from .readable import Spoken, readable
 from .resolver import Resolution, Resolver
 
 ANSWER_DELAY_SECONDS = 2.0
-COMMANDS = """Type what you would say to Alexa. Also:
-  /timeout (or an empty line)  the speaker times out: the session ends
-  /after N <words>             say <words> N seconds into the last response (barge-in)
-  /quit                        leave"""
+COMMANDS = (("/timeout (or an empty line)", "the speaker times out: the session ends"),
+            ("/after N <words>", "say <words> N seconds into the last response (barge-in)"),
+            ("/quit", "leave"))
+#: Show the nearest sample of an unmatched line from this similarity up. On the en-US model,
+#: rewordings of samples ("list all the routines", "lets do the quick one", "how many
+#: stretches do i have left") score 0.77 to 0.95, while requests the skill has nothing for
+#: ("good morning", "what time is it", "tell me a joke") score at most 0.70: a few shared
+#: short words already give that much, so below 0.75 a "nearest" would be noise.
+NEAREST_THRESHOLD = 0.75
+_PAUSE = re.compile(r"\[pause [\d.]+ s\]")
+_GLUE = "\N{NO-BREAK SPACE}"  # textwrap does not break at it
+
+
+@contextmanager
+def skill_logs(path: Path | None) -> Iterator[None]:
+    """Send the log lines of the in-process skill to ``path``, or to stderr if None.
+
+    The skill runs in this process and calls ``configure_logging()`` when it is built,
+    which adds a stderr handler unless the root logger already has one marked as
+    configured. Installing a marked handler first, before the skill is imported, keeps
+    every record (build-time ones included) out of the conversation on the console.
+    """
+    from ..logs import _CONFIGURED, JsonFormatter
+
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    setattr(handler, _CONFIGURED, True)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        handler.close()
 
 
 class ChatError(RuntimeError):
@@ -110,7 +152,8 @@ def response_problems(response: dict) -> list[str]:
 
 class Chat:
     def __init__(self, transport, resolver: Resolver, locale: str = "en-US", out: TextIO = sys.stdout,
-                 audio_dir: Path | None = None, user_id: str | None = None, start: datetime | None = None):
+                 audio_dir: Path | None = None, user_id: str | None = None, start: datetime | None = None,
+                 width: int | None = None):
         self.transport = transport
         self.resolver = resolver
         self.out = out
@@ -121,9 +164,17 @@ class Chat:
         self._last_seconds = 0.0
         #: Print what was said (scripts); off when the person just typed it.
         self.echo = True
+        self.width = width or shutil.get_terminal_size((100, 24)).columns
 
-    def print(self, text: str = "") -> None:
-        print(text, file=self.out)
+    def print(self, text: str = "", label: str = "") -> None:
+        """``label`` + ``text``, wrapped to the width with continuation lines under the text.
+
+        A pause marker such as "[pause 20 s]" is kept whole on one line.
+        """
+        glued = _PAUSE.sub(lambda marker: marker.group(0).replace(" ", _GLUE), text)
+        lines = textwrap.wrap(glued, self.width, initial_indent=label, subsequent_indent=" " * len(label),
+                              break_long_words=False, break_on_hyphens=False)
+        print("\n".join(lines).replace(_GLUE, " ") if lines else label.rstrip(), file=self.out)
 
     # --- sessions -------------------------------------------------------------
     def timeout(self) -> None:
@@ -133,8 +184,8 @@ class Chat:
             try:
                 self.transport.send(self.session.session_ended("EXCEEDED_MAX_REPROMPTS"))
             except ChatError as exc:
-                self.print(f"  ! {exc}")
-            self.print("  [session timed out: the next line starts a new session]")
+                self.print(str(exc), "  ! ")
+            self.print("session timed out: the next line starts a new session]", "  [")
         self.session.end()
         self._last_seconds = 0.0
 
@@ -155,7 +206,7 @@ class Chat:
                 _, seconds, text = text.split(" ", 2)
                 delay = float(seconds)
             except ValueError:
-                self.print("  usage: /after SECONDS words")
+                self.print("usage: /after SECONDS words", "  ")
                 return None
             return self.say(text, delay=delay)
         return self.say(text)
@@ -164,8 +215,8 @@ class Chat:
         resolution = self.resolver.resolve(text)
         self._advance(self._last_seconds + ANSWER_DELAY_SECONDS if delay is None else delay)
         if self.echo:
-            self.print(f"you> {text}")
-        self.print(f"  → {resolution.describe()}" + ("" if resolution.matched else "   (matched nothing)"))
+            self.print(text, "you> ")
+        self.print(resolution.describe() + ("" if resolution.matched else f"   ({self._unmatched(text)})"), "  → ")
         if resolution.kind == "launch" and not self.session.new:
             self.session.end()  # "open back stretch coach" mid-session starts a new session
         if resolution.kind == "launch" and not resolution.intent:
@@ -179,7 +230,7 @@ class Chat:
             response = self.transport.send(envelope)
         except ChatError as exc:
             turn.problems.append(str(exc))
-            self.print(f"  ! {exc}")
+            self.print(str(exc), "  ! ")
             self.turns.append(turn)
             return turn
         turn.response = response
@@ -189,21 +240,30 @@ class Chat:
         self.turns.append(turn)
         return turn
 
+    def _unmatched(self, text: str) -> str:
+        """Say that no sample matched, and which sample Alexa would probably have taken instead."""
+        said = f'no sample matched "{text}"'
+        nearest = self.resolver.nearest(text)
+        if nearest is None or nearest[2] < NEAREST_THRESHOLD:
+            return f"{said}; nothing close: probably outside the model's domain"
+        sample, intent, similarity = nearest
+        return f'{said}; nearest: "{sample}" → {intent}, similarity {similarity:.2f}'
+
     def _show(self, turn: Turn) -> None:
         body = turn.response.get("response") or {}
         speech = (body.get("outputSpeech") or {}).get("ssml", "")
         turn.spoken = readable(speech)
         self._last_seconds = turn.spoken.seconds
-        self.print(f"alexa> {turn.spoken.text or '(silence)'}")
+        self.print(turn.spoken.text or "(silence)", "alexa> ")
         reprompt = ((body.get("reprompt") or {}).get("outputSpeech") or {}).get("ssml")
         if reprompt:
-            self.print(f"  (reprompt) {readable(reprompt).text}")
+            self.print(readable(reprompt).text, "  (reprompt) ")
         state = "session ends" if body.get("shouldEndSession") is True else "session stays open"
-        self.print(f"  [{state} · {turn.spoken.summary()}]")
+        self.print(f"{state} · {turn.spoken.summary()}]", "  [")
         if self.audio_dir is not None and speech:
             self._audio(turn, speech)
         for problem in turn.problems:
-            self.print(f"  ! {problem}")
+            self.print(problem, "  ! ")
         self.print()
 
     def _audio(self, turn: Turn, speech: str) -> None:
@@ -214,11 +274,11 @@ class Chat:
         try:
             render_wav(speech, path, voice_for(self.session.locale))
         except AudioUnavailable as exc:
-            self.print(f"  ! {exc}")
+            self.print(str(exc), "  ! ")
             self.audio_dir = None
             return
         turn.audio = path
-        self.print(f"  [audio: {path} · {wav_seconds(path):.1f} s]")
+        self.print(f"audio: {path} · {wav_seconds(path):.1f} s]", "  [")
 
     # --- whole conversations -------------------------------------------------------
     def run_script(self, lines: Iterable[str]) -> int:
@@ -233,21 +293,35 @@ class Chat:
                 words_only = " ".join(re.sub(r"\[pause [\d.]+ s\]", " ", heard).split())
                 if wanted.lower() not in words_only.lower():
                     failures += 1
-                    self.print(f"  ! line {number}: expected {wanted!r} in the last answer")
+                    self.print(f"line {number}: expected {wanted!r} in the last answer", "  ! ")
                 continue
             turn = self.handle(line)
             if turn is not None and not turn.ok:
                 failures += 1
-                self.print(f"  ! line {number} failed: {'; '.join(turn.problems)}")
+                self.print(f"line {number} failed: {'; '.join(turn.problems)}", "  ! ")
         return failures
 
     def interact(self, read: Callable[[str], str] = input) -> None:
-        self.echo = not sys.stdin.isatty()
-        self.print(COMMANDS)
+        typed = sys.stdin.isatty()
+        self.echo = not typed
+        prompt = ""
+        if typed:
+            try:  # line editing; and input() then writes its prompt to stdout (without readline, to stderr)
+                import readline  # noqa: F401
+
+                prompt = "you> "
+            except ImportError:
+                pass
+        self.print("Type what you would say to Alexa. Also:")
+        for command, meaning in COMMANDS:
+            self.print(meaning, f"  {command:<29}")
         self.print()
         while True:
+            if typed and not prompt:
+                self.out.write("you> ")
+                self.out.flush()
             try:
-                line = read("you> " if sys.stdin.isatty() else "")
+                line = read(prompt)
             except (EOFError, KeyboardInterrupt):
                 self.print()
                 return

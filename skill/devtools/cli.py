@@ -1,12 +1,13 @@
 """``back-stretch-coach``: developer commands.
 
-    back-stretch-coach chat [--url URL] [--locale en-GB] [--script FILE] [--audio DIR]
+    back-stretch-coach chat [--url URL] [--locale en-GB] [--script FILE] [--audio DIR] [--verbose]
     back-stretch-coach build-lambda                 # dist/lambda.zip
     back-stretch-coach skill-package --stack NAME   # build/skill-package for the ASK CLI
 
 ``chat`` talks to the skill in-process by default (with the store the
 environment configures, SQLite under var/ unless told otherwise), or to a
-running endpoint with ``--url``.
+running endpoint with ``--url``. The in-process skill's log lines go to
+var/chat.log (``--log-file``), or to stderr with ``--verbose``.
 """
 
 from __future__ import annotations
@@ -17,16 +18,29 @@ from pathlib import Path
 
 from ..interaction_model import model_path
 
+DEFAULT_LOG = Path("var/chat.log")
+
 
 def _chat(args: argparse.Namespace) -> int:
-    from .chat import Chat, InProcess, OverHttp
-    from .resolver import Resolver
+    from .chat import InProcess, OverHttp, skill_logs
 
     path = Path(args.model) if args.model else model_path(args.locale)
     if not path.exists():
         print(f"no interaction model for {args.locale} at {path}", file=sys.stderr)
         return 2
-    transport = OverHttp(args.url) if args.url else InProcess()
+    if args.url:  # the server's logs are the server's business
+        return _converse(args, path, OverHttp(args.url))
+    log = None if args.verbose else Path(args.log_file)
+    if log is not None:
+        print(f"skill logs: {log} (--verbose shows them here)", file=sys.stderr)
+    with skill_logs(log):  # before InProcess() builds the skill, which configures logging
+        return _converse(args, path, InProcess())
+
+
+def _converse(args: argparse.Namespace, path: Path, transport) -> int:
+    from .chat import Chat
+    from .resolver import Resolver
+
     audio = Path(args.audio) if args.audio else None
     chat = Chat(transport, Resolver.from_file(path), locale=args.locale, audio_dir=audio, user_id=args.user)
     if audio is not None:
@@ -58,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--script", help="replay this conversation file and exit non-zero if a line fails")
     chat.add_argument("--audio", metavar="DIR", help="render each answer to a WAV in DIR with espeak-ng")
     chat.add_argument("--user", help="Alexa user id to use (default: a new one)")
+    chat.add_argument("--verbose", action="store_true", help="show the in-process skill's log lines on stderr")
+    chat.add_argument("--log-file", default=str(DEFAULT_LOG),
+                      help=f"where the in-process skill's log lines go otherwise (default {DEFAULT_LOG})")
     chat.set_defaults(run=_chat)
     for name, module, text in (("build-lambda", "build_lambda", "build dist/lambda.zip (see make bundle)"),
                                ("skill-package", "skill_package", "write the skill package for the ASK CLI")):
