@@ -22,6 +22,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, Abstrac
 
 from .engine import CoachState
 from .handlers.base import STATE_KEY, session_attributes
+from .handlers.comfort import HEALTH_INTENTS
 from .engine.state import decode_record
 from .persistence.keys import log_id
 
@@ -29,6 +30,15 @@ log = logging.getLogger("skill.requests")
 STORE_KEY = "store"
 
 
+
+
+def loggable_intent(name: str | None) -> str | None:
+    """The intent name for the log, except where the name itself says something about a person's health.
+
+    Alexa's policy keeps a skill that is not HIPAA-eligible from collecting health information, and a log
+    line with a user hash and "RedFlagIntent" would be exactly that.
+    """
+    return "health (not logged)" if name in HEALTH_INTENTS else name
 
 
 def _uid(handler_input) -> str | None:
@@ -44,7 +54,7 @@ class TurnLogger(AbstractResponseInterceptor):
         log.info("turn", extra={
             "request_id": getattr(request, "request_id", None),
             "request_type": getattr(request, "object_type", None),
-            "intent": getattr(getattr(request, "intent", None), "name", None),
+            "intent": loggable_intent(getattr(getattr(request, "intent", None), "name", None)),
             "user": log_id(_uid(handler_input)),
             "should_end_session": getattr(response, "should_end_session", None) if response is not None else None,
         })

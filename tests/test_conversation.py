@@ -145,7 +145,11 @@ def test_easier_and_hurts(convo):
     assert "just for today" in convo.speech and "Stretch 2 of 4" in convo.speech
     convo.say("ThatHurtsIntent")
     convo.say("AMAZON.NoIntent")
-    assert convo.state["index"] == 1 and "stay with knee rotations" in convo.speech
+    assert convo.state["index"] == 1 and "Rest for as long as you need" in convo.speech
+    convo.say("AMAZON.ResumeIntent")  # "let's carry on": moves past the stretch that hurt
+    assert convo.state["index"] == 2 and "skipping knee rotations" in convo.speech
+    convo.say("AMAZON.NextIntent")  # passes over the side question
+    assert convo.state["index"] == 2 and "Stretch 3 of 4" in convo.speech
 
 
 def test_help_is_context_aware(convo):
@@ -158,10 +162,15 @@ def test_help_is_context_aware(convo):
 
 
 def test_fallback_is_context_aware(convo):
+    convo.say("AMAZON.FallbackIntent")  # no question waiting, no routine
+    assert "didn't catch that" in convo.speech and "list routines" in convo.speech
     convo.launch()
     convo.say("AMAZON.FallbackIntent")
-    assert "didn't catch that" in convo.speech and "list routines" in convo.speech
-    start_quick(convo)
+    assert "didn't catch that" in convo.speech and "Shall we start the quick routine?" in convo.speech
+    convo.say("HowManyLeftIntent")  # an unrelated question: answered, then the offer is made again
+    assert "Shall we start the quick routine?" in convo.speech
+    convo.say("AMAZON.YesIntent")  # the question survived both
+    assert "Stretch 1 of 4" in convo.speech
     convo.say("AMAZON.FallbackIntent")
     assert "You're on knee to chest" in convo.speech
 

@@ -8,6 +8,8 @@ import sys
 import pytest
 
 from skill.engine import Coach, CoachState
+from skill.engine.questions import (ChooseRoutine, HurtOptions, LeaveOut, ResetPreferences, Resume,
+                                    StartRoutine)
 from skill.speech import plain_text
 
 COACH = Coach("en-US")
@@ -32,8 +34,8 @@ def test_engine_imports_no_alexa_types():
 
 
 def test_state_round_trips_through_json():
-    state = CoachState(routine="hips", index=3, paused=True, pending="skip:piriformis", last="routines",
-                       safety_said=True)
+    state = CoachState(routine="hips", index=3, paused=True, pending=HurtOptions("piriformis"), last="routines",
+                       safety_said=True, leave_out_today=("cat_cow",))
     assert CoachState.from_dict(json.loads(json.dumps(state.to_dict()))) == state
 
 
@@ -143,19 +145,48 @@ def test_easier_narrates_the_variant():
     assert "start a routine first" in words(COACH.easier(CoachState()))
 
 
-def test_that_hurts_stops_advises_and_offers_to_skip():
+def test_that_hurts_stops_advises_and_offers_three_ways_on():
     state = started()
     hurt = COACH.hurts(state)
-    assert "stop there" in words(hurt) and "physiotherapist" in words(hurt)
-    assert "skip knee to chest?" in words(hurt) and hurt.state.pending == "skip:knee_to_chest"
+    assert "stop there" in words(hurt) and "medical advice" in words(hurt) and not hurt.end_session
+    assert "skip knee to chest, try an easier version, or stop for today?" in words(hurt)
+    assert hurt.state.pending == HurtOptions("knee_to_chest") and hurt.state.paused
     asked = COACH.yes(hurt.state)
-    assert "skip knee to chest" in words(asked) and "from now on?" in words(asked)
-    assert asked.state.pending == "skip_forever:knee_to_chest" and not asked.end_session
+    assert "skipping knee to chest" in words(asked) and "from now on?" in words(asked)
+    assert asked.state.pending == LeaveOut("knee_to_chest") and not asked.end_session
+    assert asked.state.index == 1 and asked.state.stretch == "knee_rotation"  # the skip moved on at once
     today_only = COACH.no(asked.state)
-    assert "just for today" in words(today_only) and today_only.state.index == 1
+    assert "just for today" in words(today_only) and "Stretch 2 of 4: knee rotations" in words(today_only)
     assert today_only.state.prefs.skip == ()
-    kept = COACH.no(hurt.state)
-    assert kept.state.index == 0 and kept.state.pending is None and "make it easier" in words(kept)
+    rested = COACH.no(hurt.state)
+    assert rested.state.index == 0 and "Rest for as long as you need" in words(rested)
+    assert "Stretch" not in words(rested)  # never starts a stretch by itself
+
+
+def test_next_after_skipping_a_painful_stretch_goes_on_to_the_following_one():
+    """The bug: "that hurts", "yes" (skip), then "next" narrated the same stretch again."""
+    asked = COACH.yes(COACH.hurts(started()).state)
+    for answer in (COACH.next, COACH.resume):
+        after = answer(asked.state)
+        assert "Stretch 2 of 4: knee rotations" in words(after) and "knee to chest" not in words(after)
+        assert after.state.index == 1 and after.state.pending is None
+        assert "Stretch 3 of 4: cat cow" in words(COACH.next(after.state))
+
+
+@pytest.mark.parametrize("answer", ["next", "resume", "yes", "skip"])
+def test_okay_or_continue_after_that_hurts_never_replays_the_stretch(answer):
+    hurt = COACH.hurts(started()).state
+    for state in (hurt, COACH.no(hurt).state):  # straight after, or after "no" (rest)
+        reply = getattr(COACH, answer)(state)
+        assert "Stretch 1 of 4" not in words(reply) and reply.state.index == 1
+
+
+def test_easier_or_stop_answer_the_three_ways_on():
+    hurt = COACH.hurts(started()).state
+    easier = COACH.easier(hurt)
+    assert "Here's an easier way" in words(easier) and easier.state.pending is None
+    stopped = COACH.stop(hurt)
+    assert stopped.end_session and stopped.state.index == 0 and stopped.state.routine == "quick"
 
 
 def test_leaving_a_stretch_out_for_good_is_respected_by_later_routines():
@@ -177,7 +208,7 @@ def test_skipping_the_last_stretch_finishes():
 
 def test_yes_after_the_welcome_starts_and_no_declines():
     welcome = COACH.launch(CoachState())
-    assert welcome.state.pending == "start"
+    assert welcome.state.pending == StartRoutine()
     assert COACH.yes(welcome.state).state.routine == "quick"
     assert COACH.next(welcome.state).state.routine == "quick"  # "ready"
     assert COACH.no(welcome.state).state.routine is None
@@ -205,7 +236,7 @@ def test_stop_ends_warmly_and_keeps_the_place():
 def test_navigation_outside_a_routine_offers_one():
     for move in (COACH.next, COACH.previous, COACH.pause, COACH.resume, COACH.where_am_i, COACH.how_many_left):
         reply = move(CoachState(safety_said=True))
-        assert "not in a routine" in words(reply) and reply.state.pending == "start" and not reply.end_session
+        assert "not in a routine" in words(reply) and reply.state.pending == StartRoutine() and not reply.end_session
 
 
 def test_repeat_outside_a_routine_replays_the_last_answer():
@@ -250,26 +281,32 @@ def test_a_recent_unfinished_routine_is_offered_as_a_resume():
     state = mid_routine()
     reply = at(NOW + timedelta(hours=2)).launch(state)
     assert ("Welcome back. You were on stretch 3 of 5, massage ball roll on the hips, in the hips routine. "
-            "Say resume to carry on") in words(reply)
-    assert reply.state.pending == "resume"
+            "Shall we carry on with massage ball roll on the hips?") in words(reply)
+    assert reply.state.pending == Resume()
     for answer in (at(NOW).resume, at(NOW).yes, at(NOW).next):
         resumed = answer(reply.state)
         assert "Stretch 3 of 5" in words(resumed) and resumed.state.pending is None
 
 
-def test_no_or_start_over_at_the_resume_offer_starts_fresh():
+def test_no_at_the_resume_offer_asks_what_instead_and_start_over_starts_fresh():
     offer = at(NOW + timedelta(hours=1)).launch(mid_routine()).state
-    for answer in (at(NOW).no, at(NOW).start_over):
-        fresh = answer(offer)
+    declined = at(NOW).no(offer)
+    assert "Stretch" not in words(declined) and "hips routine from the top, or another one" in words(declined)
+    assert declined.state.pending == ChooseRoutine(default="hips") and declined.state.index == 2
+    for answer in (at(NOW).yes, at(NOW).next, at(NOW).start_over):
+        fresh = answer(declined.state)
         assert "Stretch 1 of 5" in words(fresh) and fresh.state.routine == "hips"
+    assert at(NOW).no(declined.state).state.index == 2  # nothing started, the place is kept
+    fresh = at(NOW).start_over(offer)
+    assert "Stretch 1 of 5" in words(fresh) and fresh.state.routine == "hips"
     named = at(NOW).start(offer, "quick")
     assert "Stretch 1 of 4" in words(named) and named.state.routine == "quick"
 
 
 def test_an_old_unfinished_routine_is_offered_as_a_fresh_start():
     reply = at(NOW + timedelta(hours=13)).launch(mid_routine())
-    assert "didn't finish the hips routine" in words(reply) and "from the top" in words(reply)
-    assert reply.state.pending == "start:hips"
+    assert "didn't finish the hips routine" in words(reply) and "start the hips routine?" in words(reply)
+    assert reply.state.pending == StartRoutine("hips")
     fresh = at(NOW).yes(reply.state)
     assert "Stretch 1 of 5" in words(fresh) and fresh.state.routine == "hips"
 
@@ -328,7 +365,7 @@ def test_reset_preferences_after_confirmation_only():
     state = CoachState(safety_said=True, prefs=Preferences(hold_offset=10, missing=("foam_roller",),
                                                              skip=("cat_cow",)), history=(("2026-11-20", "quick"),))
     asked = COACH.reset_preferences(state)
-    assert asked.state.pending == "reset" and asked.state.prefs == state.prefs
+    assert asked.state.pending == ResetPreferences() and asked.state.prefs == state.prefs
     assert COACH.no(asked.state).state.prefs == state.prefs
     done = COACH.yes(asked.state)
     assert done.state.prefs == Preferences() and done.state.history == state.history
@@ -373,7 +410,8 @@ def test_version_one_records_are_migrated():
 
 
 def test_the_stored_record_leaves_out_conversation_only_fields():
-    record = CoachState(pending="reset", last="routines", paused=True, notice="reset").record()
+    record = CoachState(pending=ResetPreferences(), last="routines", paused=True, notice="reset",
+                        leave_out_today=("cat_cow",)).record()
     assert set(record) == {"v", "routine", "index", "stretch", "side", "updated", "safety_said",
                            "equipment_noted", "prefs", "history"}
 

@@ -19,6 +19,8 @@ from skill.skill_builder import build_lambda_handler
 from dataclasses import replace
 
 from skill.engine import Coach, CoachState, plan_for
+from skill.engine.questions import (ChooseRoutine, GoOn, HurtOptions, LeaveOut, NextPart, QUESTIONS,
+                                    ResetPreferences, Resume, StartRoutine)
 from skill.engine.state import Preferences
 
 from .alexa_rules import response_problems
@@ -38,18 +40,26 @@ def all_states():
     """Every kind of state: outside and inside each routine, each place, each question, odd preferences."""
     history = (("2026-11-22", "quick"), ("2026-11-23", "hips"))
     outside = [CoachState(pending=pending, last=last, safety_said=said, notice=notice, history=history)
-               for pending in (None, "start", "start:hips", "reset", "resume")
+               for pending in (None, StartRoutine(), StartRoutine("hips"), ResetPreferences(), Resume(), ChooseRoutine(),
+                               ChooseRoutine("hips"), ChooseRoutine(carry_on=True))
                for last in (None, "routines", "stretches", "help", "howto:cat_cow")
                for said in (False, True) for notice in (None, "reset")]
     outside += [CoachState(prefs=prefs, safety_said=True) for prefs in PREFERENCES]
     outside.append(CoachState(prefs=Preferences(skip=tuple(LIBRARY.stretches)), safety_said=True))
+    # A health condition mentioned this session: stretches left out for now, some routines empty.
+    for condition in LIBRARY.conditions.values():
+        outside.append(CoachState(safety_said=True, leave_out_today=condition.leave_out))
+        outside += [CoachState(routine=routine, index=1, safety_said=True, leave_out_today=condition.leave_out,
+                               pending=GoOn()) for routine in LIBRARY.routines]
     inside = []
     for prefs in PREFERENCES:
         for routine in LIBRARY.routines.values():
             plan = plan_for(LIBRARY, routine.id, prefs)
             for index, stretch in enumerate(plan.stretches):
                 # Every question and pause at every place; odd preferences change the plan, not the questions.
-                questions = (None, "start", "resume", "reset", f"skip:{stretch.id}", f"skip_forever:{stretch.id}")
+                questions = (None, StartRoutine(), Resume(), ResetPreferences(), HurtOptions(stretch.id),
+                             LeaveOut(stretch.id), LeaveOut(plan.stretches[index - 1].id), GoOn(), NextPart(),
+                             ChooseRoutine("hips"), ChooseRoutine(carry_on=True))
                 variants = itertools.product(questions, (False, True)) if prefs == Preferences() else [(None, False)]
                 for pending, paused in variants:
                     inside.append(CoachState(routine=routine.id, index=index, stretch=stretch.id, pending=pending,
@@ -87,6 +97,11 @@ def all_requests(session: Session, with_slot_values: bool):
     for other in ("CanFulfillIntentRequest", "Alexa.Presentation.APL.UserEvent", "Connections.Response",
                   "Messaging.MessageReceived", "SomeFuture.Request"):
         yield session.envelope({"type": other})
+
+
+def test_the_walk_asks_every_kind_of_question():
+    asked = {type(state.pending) for state in all_states() if state.pending is not None}
+    assert asked == set(QUESTIONS.values())
 
 
 def test_every_response_is_valid_for_alexa():

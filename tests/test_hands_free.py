@@ -11,6 +11,7 @@ import pytest
 from skill import ssml
 from skill.content import LIBRARY
 from skill.engine import Coach, CoachState
+from skill.engine.questions import HurtOptions, NextPart
 from skill.engine.coach import PART_MAX_SECONDS
 from skill.engine.state import Preferences
 from skill.speech import SECONDS_PER_WORD, plain_text
@@ -92,7 +93,7 @@ def test_the_part_ends_with_one_short_question_and_saves_the_place_as_if_next_wa
     reply = first_part("quick")
     assert words(reply).endswith("Ready for the next part?")
     last_in_part = reply.state.timeline[-1][0]
-    assert reply.state.index == last_in_part and reply.state.pending == "continue"
+    assert reply.state.index == last_in_part and reply.state.pending == NextPart()
     assert reply.state.record()["index"] == last_in_part
 
 
@@ -144,8 +145,8 @@ def test_that_hurts_offers_to_skip_the_stretch_playing():
     reply = first_part("full")
     _, start, length = segment(reply.state.timeline, 1)
     hurt, _ = barge_in(start + length / 2, Coach.hurts, reply)
-    assert "stop there" in words(hurt) and "skip knee to chest?" in words(hurt)
-    assert hurt.state.pending == "skip:knee_to_chest"
+    assert "stop there" in words(hurt) and "skip knee to chest, try an easier version" in words(hurt)
+    assert hurt.state.pending == HurtOptions("knee_to_chest")
 
 
 def test_past_the_end_of_the_response_the_part_was_heard_through():

@@ -293,7 +293,7 @@ def test_routine_resumes_in_a_new_session(adapter, ddb, table, caplog):
     assert convo.session.new and convo.session.session_id != first_session and convo.session.attributes == {}
     convo.launch()
     assert "Welcome back. You were on stretch 2 of 4, knee rotations" in convo.speech
-    assert "resume" in convo.speech.lower() and not convo.ended
+    assert "shall we carry on" in convo.speech.lower() and not convo.ended
     convo.say("AMAZON.ResumeIntent")
     assert "Stretch 2 of 4" in convo.speech and "knee rotations" in convo.speech
     assert convo.state["index"] == 1 and convo.state["routine"] == "quick"

@@ -8,17 +8,37 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
+from .conditions import CONDITIONS
 from .equipment import EQUIPMENT_ITEMS
 from .routines import DEFAULT_ROUTINE, ROUTINES
 from .schema import EQUIPMENT, POSITIONS, ContentError, Routine, Stretch, Timing, Variant, check_unique_names
 from .stretches import STRETCHES
 
 
+class Condition:
+    """A health condition a person may mention: what to say, and what to leave out that session."""
+
+    def __init__(self, raw: Mapping, stretches: Mapping[str, Stretch]):
+        try:
+            self.id, self.name, self.advice = str(raw["id"]), str(raw["name"]), str(raw["advice"])
+            self.synonyms = tuple(str(s) for s in raw.get("synonyms", ()))
+            self.leave_out = tuple(str(s) for s in raw["leave_out"])
+        except (KeyError, TypeError) as exc:
+            raise ContentError(f"condition {raw.get('id')!r}: {exc}") from None
+        unknown = [s for s in self.leave_out if s not in stretches]
+        if unknown:
+            raise ContentError(f"condition {self.id!r} leaves out unknown stretches {unknown}")
+
+    @property
+    def spoken_names(self) -> tuple[str, ...]:
+        return (self.name, *self.synonyms)
+
+
 class Library:
     """All stretches and routines, validated, with name look-ups."""
 
     def __init__(self, stretches: Iterable[Mapping], routines: Iterable[Mapping], default_routine: str,
-                 equipment: Iterable[Mapping] = EQUIPMENT_ITEMS):
+                 equipment: Iterable[Mapping] = EQUIPMENT_ITEMS, conditions: Iterable[Mapping] = CONDITIONS):
         self.stretches: dict[str, Stretch] = {}
         for raw in stretches:
             stretch = Stretch.parse(raw)
@@ -43,6 +63,11 @@ class Library:
         if default_routine not in self.routines:
             raise ContentError(f"default routine {default_routine!r} is not defined")
         self.default_routine = default_routine
+        self.conditions: dict[str, Condition] = {}
+        for raw in conditions:
+            condition = Condition(raw, self.stretches)
+            self.conditions[condition.id] = condition
+        self._condition_by_name = {n.lower(): c.id for c in self.conditions.values() for n in c.spoken_names}
         self._stretch_by_name = {n.lower(): s.id for s in self.stretches.values() for n in s.spoken_names}
         self._routine_by_name = {n.lower(): r.id for r in self.routines.values() for n in r.spoken_names}
 
@@ -67,6 +92,11 @@ class Library:
             return key
         return self._equipment_by_name.get(key) or self._equipment_by_name.get(key.removeprefix("a "))
 
+    def find_condition(self, spoken: str | None) -> Condition | None:
+        key = _normalise(spoken)
+        condition_id = key if key in self.conditions else self._condition_by_name.get(key)
+        return self.conditions[condition_id] if condition_id else None
+
     def find_routine(self, spoken: str | None) -> Routine | None:
         key = _normalise(spoken)
         if key in self.routines:
@@ -87,5 +117,5 @@ def _normalise(spoken: str | None) -> str:
 LIBRARY = Library(STRETCHES, ROUTINES, DEFAULT_ROUTINE)
 
 __all__ = [
-    "EQUIPMENT", "POSITIONS", "ContentError", "Library", "LIBRARY", "Routine", "Stretch", "Timing", "Variant",
+    "Condition", "EQUIPMENT", "POSITIONS", "ContentError", "Library", "LIBRARY", "Routine", "Stretch", "Timing", "Variant",
 ]

@@ -17,7 +17,7 @@ ROUTINES: tuple[dict, ...] = (
     {
         "id": "full",
         "name": "full",
-        "synonyms": ["complete", "whole", "long", "everything", "all"],
+        "synonyms": ["complete", "whole", "long", "everything", "all", "all of them", "whole thing"],
         "description": "all thirteen stretches, from lying down to kneeling",
         "stretches": [
             "pelvic_tilt", "knee_to_chest", "knee_rotation", "lower_back_rotation", "piriformis",

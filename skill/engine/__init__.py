@@ -4,8 +4,9 @@ A :class:`Plan` (a routine made concrete) plus a small serialisable
 :class:`CoachState` gives the next :class:`Reply`.
 """
 
-from .coach import Coach, Reply
+from .coach import Coach
+from .reply import Effect, Reply, ShowSafety, ShowStretch
 from .plan import Plan, plan_for
 from .state import CoachState
 
-__all__ = ["Coach", "CoachState", "Plan", "Reply", "plan_for"]
+__all__ = ["Coach", "CoachState", "Effect", "Plan", "Reply", "ShowSafety", "ShowStretch", "plan_for"]

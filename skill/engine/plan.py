@@ -81,13 +81,15 @@ def _stretch_seconds(stretch: Stretch, p: Phrases, hold_seconds: int | None) -> 
     return narration.stretch_seconds(stretch, p, hold_seconds)
 
 
-def plan_for(library: Library, routine_id: str, prefs: Preferences = Preferences()) -> Plan:
+def plan_for(library: Library, routine_id: str, prefs: Preferences = Preferences(),
+             leave_out: tuple[str, ...] = ()) -> Plan:
+    """The routine for this person; ``leave_out`` drops stretches for this session only (a health condition)."""
     routine = library.routine(routine_id)
     chosen: list[Stretch] = []
     changes: list[Change] = []
     for stretch_id in routine.stretch_ids:
         stretch = library.stretch(stretch_id)
-        if stretch.id in prefs.skip:
+        if stretch.id in prefs.skip or stretch.id in leave_out:
             continue
         missing = next((e for e in stretch.equipment if e in prefs.missing), None)
         if missing is None:
@@ -95,7 +97,7 @@ def plan_for(library: Library, routine_id: str, prefs: Preferences = Preferences
             continue
         substitute = library.stretches.get(stretch.without_equipment or "")
         if (substitute is not None and substitute.id not in routine.stretch_ids
-                and substitute.id not in prefs.skip and substitute not in chosen):
+                and substitute.id not in prefs.skip and substitute.id not in leave_out and substitute not in chosen):
             chosen.append(substitute)
             changes.append(Change(stretch, missing, substitute))
         else:

@@ -21,6 +21,9 @@ import math
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Mapping
 
+from . import questions
+from .questions import Question
+
 SCHEMA_VERSION = 2
 #: Session strings this process wrote lately, with the (immutable) states they encode.
 _RECENT: dict[str, "CoachState"] = {}
@@ -58,8 +61,8 @@ class CoachState:
     updated: int = 0
     #: True after "pause" / "wait" until "resume".
     paused: bool = False
-    #: A yes/no question waiting for its answer.
-    pending: str | None = None
+    #: The question waiting for its answer (see :mod:`.questions`).
+    pending: Question | None = None
     #: What "repeat" replays outside a routine.
     last: str | None = None
     #: The one-time safety note has been given.
@@ -77,15 +80,20 @@ class CoachState:
     #: (stretch index, start, length) in milliseconds from the start of its speech. Used for barge-in.
     timeline_at: int = 0
     timeline: tuple[tuple[int, int, int], ...] = ()
+    #: Stretch ids left out for this session only, after the person mentioned a health condition.
+    #: The condition itself is never kept anywhere; this is session-only and never stored.
+    leave_out_today: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "v": SCHEMA_VERSION, "routine": self.routine, "index": self.index, "stretch": self.stretch,
-            "side": self.side, "updated": self.updated, "paused": self.paused, "pending": self.pending,
+            "side": self.side, "updated": self.updated, "paused": self.paused,
+            "pending": questions.encode(self.pending),
             "last": self.last, "safety_said": self.safety_said, "equipment_noted": self.equipment_noted,
             "prefs": self.prefs.to_dict(), "history": [list(item) for item in self.history], "notice": self.notice,
             "hands_free": self.hands_free, "timeline_at": self.timeline_at,
             "timeline": [list(item) for item in self.timeline],
+            "leave_out_today": list(self.leave_out_today),
         }
 
     def record(self) -> dict[str, Any]:
@@ -211,7 +219,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "side": lambda v: _int(v, 0, 1),
     "updated": _int,
     "paused": _bool,
-    "pending": _optional_str,
+    "pending": questions.decode,
     "last": _optional_str,
     "safety_said": _bool,
     "equipment_noted": _bool,
@@ -221,6 +229,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "hands_free": _bool,
     "timeline_at": _int,
     "timeline": _timeline,
+    "leave_out_today": _str_tuple,
 }
 assert set(_CHECKS) == {f.name for f in fields(CoachState)} == set(CoachState().to_dict()) - {"v"}
 

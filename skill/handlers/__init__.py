@@ -5,14 +5,15 @@
 
 from .answers import NoHandler, YesHandler
 from .base import CoachIntentHandler
-from .comfort import EasierHandler, HurtsHandler
-from .information import (HowManyLeftHandler, HowToHandler, ListRoutinesHandler, ListStretchesHandler, ProgressHandler,
+from .comfort import EasierHandler, HealthConditionHandler, HurtsHandler, RedFlagHandler
+from .information import (AboutStretchHandler, HowManyLeftHandler, HowToHandler, ListRoutinesHandler, ListStretchesHandler, ProgressHandler,
                           WhereAmIHandler)
 from .hands_free import AlwaysHandsFreeHandler, HandsFreeHandler, StepModeHandler
 from .launch import LaunchHandler, StartRoutineHandler
 from .preferences import (HaveEquipmentHandler, LongerHoldsHandler, MissingEquipmentHandler,
                           ResetPreferencesHandler, ShorterHoldsHandler)
-from .navigation import NextHandler, PauseHandler, PreviousHandler, RepeatHandler, ResumeHandler, StartOverHandler
+from .navigation import (NextHandler, PauseHandler, PreviousHandler, RepeatHandler, ResumeHandler, SkipHandler,
+                         StartOverHandler)
 from .session import (ErrorHandler, FallbackHandler, HelpHandler, SessionEndedHandler, StopHandler,
                       UnhandledRequestHandler)
 
@@ -20,12 +21,13 @@ REQUEST_HANDLERS = (
     LaunchHandler(),
     StartRoutineHandler(),
     HandsFreeHandler(), AlwaysHandsFreeHandler(), StepModeHandler(),
-    NextHandler(), PreviousHandler(), RepeatHandler(), StartOverHandler(), PauseHandler(), ResumeHandler(),
-    WhereAmIHandler(), HowManyLeftHandler(), HowToHandler(), ListRoutinesHandler(), ListStretchesHandler(),
+    NextHandler(), PreviousHandler(), RepeatHandler(), StartOverHandler(), SkipHandler(), PauseHandler(),
+    ResumeHandler(),
+    WhereAmIHandler(), HowManyLeftHandler(), AboutStretchHandler(), HowToHandler(), ListRoutinesHandler(), ListStretchesHandler(),
     ProgressHandler(),
     LongerHoldsHandler(), ShorterHoldsHandler(), MissingEquipmentHandler(), HaveEquipmentHandler(),
     ResetPreferencesHandler(),
-    EasierHandler(), HurtsHandler(),
+    EasierHandler(), HurtsHandler(), RedFlagHandler(), HealthConditionHandler(),
     YesHandler(), NoHandler(),
     HelpHandler(), StopHandler(), FallbackHandler(),
     SessionEndedHandler(),

@@ -14,8 +14,10 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import IntentRequest, Response, ResponseEnvelope
+from ask_sdk_model.ui import SimpleCard
 
-from .. import ssml
+from .. import presentation, ssml
+from ..localization import phrases_for
 from ..engine import Coach, CoachState, Reply
 
 STATE_KEY = "coach"
@@ -54,9 +56,16 @@ def load_state(handler_input: HandlerInput) -> CoachState:
     return CoachState.from_session((session_attributes(handler_input) or {}).get(STATE_KEY))
 
 
-def build_response(builder: ResponseFactory, reply: Reply) -> Response:
-    """Speech, reprompt and session end of a coach reply, on an SDK response builder."""
+def build_response(builder: ResponseFactory, reply: Reply, locale: str | None = None) -> Response:
+    """Speech, reprompt, session end and effects of a coach reply, on an SDK response builder.
+
+    Effects are engine data; this is the one place they become SDK objects (here, Alexa app cards).
+    """
     builder.speak(ssml.render(reply.speech))
+    for effect in reply.effects:
+        card = presentation.card_for(effect, phrases_for(locale))
+        if card is not None:
+            builder.set_card(SimpleCard(title=card.title, content=card.text))
     if reply.end_session:
         builder.set_should_end_session(True)
     else:
@@ -69,7 +78,7 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     if handler_input.request_envelope.session is not None:
         handler_input.attributes_manager.session_attributes = {STATE_KEY: reply.state.to_session()}
     handler_input.attributes_manager.request_attributes["state_out"] = reply.state
-    return build_response(handler_input.response_builder, reply)
+    return build_response(handler_input.response_builder, reply, locale_of(handler_input))
 
 
 def run(handler_input: HandlerInput, action: Callable[[Coach, CoachState], Reply]) -> Response:

@@ -1,4 +1,4 @@
-"""Questions: where am I, how many are left, how do I do X, what is there, how am I doing."""
+"""Questions: where am I, how many are left, what is this one for, how do I do X, what is there, how am I doing."""
 
 from __future__ import annotations
 
@@ -11,3 +11,4 @@ HowToHandler = coach_handler("HowToHandler", "HowToIntent", Coach.howto, slot="s
 ListRoutinesHandler = coach_handler("ListRoutinesHandler", "ListRoutinesIntent", Coach.list_routines)
 ListStretchesHandler = coach_handler("ListStretchesHandler", "ListStretchesIntent", Coach.list_stretches)
 ProgressHandler = coach_handler("ProgressHandler", "ProgressIntent", Coach.how_am_i_doing)
+AboutStretchHandler = coach_handler("AboutStretchHandler", "AboutStretchIntent", Coach.about_stretch)

@@ -1,4 +1,4 @@
-"""Moving through a routine: next, previous, repeat, start over, pause, resume."""
+"""Moving through a routine: next, previous, repeat, start over, skip, pause, resume."""
 
 from __future__ import annotations
 
@@ -11,3 +11,4 @@ RepeatHandler = coach_handler("RepeatHandler", "AMAZON.RepeatIntent", Coach.repe
 StartOverHandler = coach_handler("StartOverHandler", "AMAZON.StartOverIntent", Coach.start_over)
 PauseHandler = coach_handler("PauseHandler", "AMAZON.PauseIntent", Coach.pause)
 ResumeHandler = coach_handler("ResumeHandler", "AMAZON.ResumeIntent", Coach.resume)
+SkipHandler = coach_handler("SkipHandler", "SkipIntent", Coach.skip)

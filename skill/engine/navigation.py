@@ -1,0 +1,165 @@
+"""Moving through a routine: start, next, back, repeat, skip, pause, resume, finish."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..speech import Narration, Pause, Say, says
+from . import progress
+from .core import CoachCore
+from .plan import Plan
+from .questions import ChooseRoutine, LeaveOut, StartRoutine
+from .reply import Reply
+from .state import CoachState
+
+ROUTINE_INTRO_PAUSE = 2.0
+
+
+class Navigation(CoachCore):
+    def start(self, state: CoachState, routine_name: str | None = None, lead: Narration = ()) -> Reply:
+        if not routine_name:
+            # "let's start" while a question names a routine ("start the hips routine again?") means that one.
+            routine_name = getattr(state.pending, "routine", None) or getattr(state.pending, "default", None)
+        state = replace(state, pending=None)
+        if routine_name:
+            routine = self.library.find_routine(routine_name)
+            if routine is None:
+                speech = says(self.p("routine_unknown", name=routine_name, routines=self.routine_names()))
+                return self._question(state, speech, ChooseRoutine())
+        else:
+            routine = self.library.routine(self.library.default_routine)
+        plan = self.plan(state, routine.id)
+        if plan is None:
+            key = "routine_left_out_today" if state.leave_out_today else "routine_all_skipped"
+            speech = says(self.p(key, routine=routine.name))
+            return self._ask(state, speech, says(self.p("routine_all_skipped_reprompt")))
+        safety, state = self._safety_first(state)
+        intro = [*lead, *safety, Say(self.p("routine_intro", routine=routine.name, count=plan.total,
+                                            minutes=self.p.minutes(plan.seconds(self.p)),
+                                            space=self.p("space_needed")))]
+        if plan.changes and not state.equipment_noted:
+            intro += [Say(self._change_note(change)) for change in plan.changes]
+            state = replace(state, equipment_noted=True)
+        if plan.equipment():
+            intro.append(Say(self.p("routine_needs", equipment=self.p.join(plan.equipment()))))
+        intro.append(Pause(ROUTINE_INTRO_PAUSE))
+        state = replace(state, last=None)
+        return self._narrate(state, plan, 0, tuple(intro))
+
+    def _change_note(self, change) -> str:
+        equipment = self.library.equipment[change.equipment]["spoken"]
+        if change.substitute is not None:
+            return self.p("equipment_swapped", equipment=equipment, stretch=change.stretch.name,
+                          substitute=change.substitute.name)
+        return self.p("equipment_left_out", equipment=equipment, stretch=change.stretch.name)
+
+    def choose_instead(self, state: CoachState, default: str | None) -> Reply:
+        """A "no" to "shall we start / carry on?": ask what instead, don't start anything."""
+        return self._question(state, says(self.p("okay")), ChooseRoutine(default=default))
+
+    def nothing_chosen(self, state: CoachState) -> Reply:
+        return self._ask(replace(state, pending=None), says(self.p("no_outside")), self._outside_prompt())
+
+    # --- moving through a routine -----------------------------------------------
+    def next(self, state: CoachState) -> Reply:
+        """"Next", "ready", "okay", "continue": answers a waiting question, otherwise moves on."""
+        if state.pending is not None:
+            return state.pending.next(self, replace(state, pending=None))
+        active = self._active(state)
+        if active is None:
+            return self._not_in_routine(state)
+        plan, _, index = active
+        if state.paused:
+            return self.resume(state)
+        if plan.is_last(index):
+            return self._finish(state, plan)
+        return self._narrate(state, plan, index + 1)
+
+    def previous(self, state: CoachState) -> Reply:
+        active = self._active(state)
+        if active is None:
+            return self._not_in_routine(state)
+        plan, _, index = active
+        if index <= 0:
+            return self._narrate(state, plan, 0, says(self.p("no_previous")))
+        return self._narrate(state, plan, index - 1)
+
+    def repeat(self, state: CoachState) -> Reply:
+        """Say again what was just said: the question if one waits, else the stretch, else the last answer."""
+        active = self._active(state) is not None
+        if state.pending is not None and state.pending.repeat_asks and (active or not state.last):
+            return self._question(state, (), state.pending)
+        if active:
+            return self._narrate_current(state)
+        return self._replay_last(state)  # type: ignore[attr-defined]
+
+    def start_over(self, state: CoachState) -> Reply:
+        routine_id = state.routine or getattr(state.pending, "routine", None) or getattr(state.pending, "default", None)
+        plan = self.plan(state, routine_id)
+        if plan is None:
+            return self.start(state)
+        return self._narrate(state, plan, 0, says(self.p("starting_over", routine=plan.routine.name)))
+
+    def skip(self, state: CoachState, ask_leave_out: bool = False) -> Reply:
+        """Move past the current stretch at once. After pain, also ask (on the side) to leave it out for good."""
+        if state.pending is not None and state.pending.kind in ("leave_out", "go_on"):
+            return state.pending.next(self, replace(state, pending=None))
+        state = replace(state, pending=None)
+        active = self._active(state)
+        if active is None:
+            return self._not_in_routine(state)
+        plan, stretch, index = active
+        lead = says(self.p("skipped", name=stretch.name))
+        if ask_leave_out and stretch.id not in state.prefs.skip:
+            place = self._at(state, plan, index if plan.is_last(index) else index + 1)
+            return self._question(place, lead, LeaveOut(stretch.id))
+        if plan.is_last(index):
+            return self._finish(state, plan, lead)
+        return self._narrate(state, plan, index + 1, lead)
+
+    def go_on(self, state: CoachState, skipped: str | None, lead_text: str | None = None) -> Reply:
+        """Narrate the current stretch (the one after a skip); if the skipped one was the last, finish."""
+        lead = says(lead_text) if lead_text else ()
+        active = self._active(state)
+        if active is None:
+            return self._not_in_routine(state)
+        plan, stretch, index = active
+        if skipped is not None and stretch.id == skipped:
+            return self._finish(state, plan, lead)
+        return self._narrate(state, plan, index, lead)
+
+    def pause(self, state: CoachState) -> Reply:
+        active = self._active(state)
+        if active is None:
+            return self._not_in_routine(state)
+        plan, stretch, index = active
+        state = replace(self._at(state, plan, index), paused=True)
+        return self._ask(state, says(self.p("paused", name=stretch.name)),
+                         says(self.p("paused_reprompt", name=stretch.name)))
+
+    def resume(self, state: CoachState) -> Reply:
+        """"Resume", "I'm back", "let's carry on": answers a waiting question like "next" does."""
+        if state.pending is not None:
+            return state.pending.next(self, replace(state, pending=None))
+        if self._active(state) is None:
+            if not state.safety_said:
+                return self.launch(state)  # type: ignore[attr-defined]  # a new person: nothing to resume
+            return self._not_in_routine(state)
+        return self._narrate_current(state, says(self.p("resuming")))
+
+    def _finish(self, state: CoachState, plan: Plan, lead: Narration = ()) -> Reply:
+        today = self.now.date()
+        history, streak_grew = progress.record(state.history, today, plan.routine.id)
+        done = replace(state, routine=None, stretch=None, index=0, side=0, paused=False, pending=None,
+                       history=history, updated=int(self.now.timestamp()), timeline=(), timeline_at=0)
+        speech = [*lead, Say(self.p("finished", routine=plan.routine.name))]
+        streak = progress.streak(history, today)
+        if streak_grew and streak >= 2:
+            speech.append(Say(self.p("streak_new", days=streak)))
+        speech.append(Say(self.p("come_back")))
+        return self._end(done, tuple(speech))
+
+    def _not_in_routine(self, state: CoachState) -> Reply:
+        safety, state = self._safety_first(state)
+        speech = (*safety, *says(self.p("no_routine")))
+        return self._question(state, speech, StartRoutine())

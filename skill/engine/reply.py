@@ -1,0 +1,47 @@
+"""What one turn of the coach produces: speech, and effects for the device.
+
+A :class:`Reply` carries speech (``Narration`` data, not SSML), the reprompt,
+whether the session ends, the new state, and *effects*: things the device
+should do besides speaking, as plain engine data. The handler layer is the
+only place that turns an effect into an SDK directive or card, so the engine
+stays free of Alexa types and new device features (screens, reminders,
+permission requests) arrive as new effect types, not new reply shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..speech import Narration
+from .state import CoachState
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Something for the device to do besides speaking."""
+
+
+@dataclass(frozen=True)
+class ShowStretch(Effect):
+    """Show the stretch being coached: its id, and where it is in the routine (1-based)."""
+
+    stretch: str
+    number: int
+    total: int
+    routine: str
+
+
+@dataclass(frozen=True)
+class ShowSafety(Effect):
+    """Show the safety advice that was just spoken (red-flag symptoms, a health condition)."""
+
+    topic: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    speech: Narration
+    reprompt: Narration | None
+    end_session: bool
+    state: CoachState
+    effects: tuple[Effect, ...] = ()
