@@ -11,9 +11,12 @@ Resolves the way Alexa does, as far as rules can:
   for <utterance>" launches with an intent;
 * anything else is ``AMAZON.FallbackIntent``, as on a device.
 
-When several samples match, the one with the most literal text (letters
-outside slots) wins, then one whose slots all resolved, then a sample the
-model declares over a built-in standard phrasing, then model order.
+When several samples match, one whose slots all resolved wins (as on Alexa,
+where a slot value the model knows is strong evidence), then the one with
+the most literal text (letters outside slots), then a sample the model
+declares over a built-in standard phrasing, then model order. A sample that
+is only a slot, or a slot value that resolves to nothing and runs to a
+sentence, does not match at all.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
 }
 
 FALLBACK = "AMAZON.FallbackIntent"
+#: An unknown value for a custom slot is taken (as ER_SUCCESS_NO_MATCH) up to this many words.
+MAX_UNRESOLVED_WORDS = 3
 _LAUNCH = re.compile(r"^(?:alexa\s+)?(?:open|launch|start|begin|load|run|use)\s+(?P<name>.+?)$")
 _ONE_SHOT = re.compile(r"^(?:alexa\s+)?(?:ask|tell|open|launch|start|use|have)\s+(?P<rest>.+)$")
 _CONNECTORS = ("to", "for", "about", "that", "if", "whether", "and", "on")
@@ -164,7 +169,13 @@ class Resolver:
             if len(slots) != len(found.groupdict()):
                 continue
             all_resolved = all(slot.resolved_id for slot in slots.values())
-            key = (pattern.literal_chars, all_resolved, pattern.declared, -pattern.order)
+            if not all_resolved and (not pattern.literal_chars or any(
+                    len(slot.value.split()) > MAX_UNRESOLVED_WORDS for slot in slots.values() if not slot.resolved_id)):
+                # A sample that is only a slot ("{routine}"), or an unknown slot value as long as a sentence
+                # ("{routine} please" against "could you say that again please"), would catch every line
+                # nothing else matched; Alexa's matching does not do that either.
+                continue
+            key = (all_resolved, pattern.literal_chars, pattern.declared, -pattern.order)
             if best_key is None or key > best_key:
                 best, best_key = Resolution("intent", pattern.intent, slots, True, pattern.sample), key
         return best
@@ -199,3 +210,39 @@ class Resolver:
         return {"type": "IntentRequest", "dialogState": "COMPLETED",
                 "intent": {"name": resolution.intent, "confirmationStatus": "NONE",
                            "slots": {name: slot.to_request(name, prefix) for name, slot in resolution.slots.items()}}}
+
+    def nearest(self, text: str) -> tuple[str, str, float] | None:
+        """The sample or built-in phrasing most like ``text``: (sample, intent, similarity 0..1).
+
+        For a line that matched nothing, to make a gap in the model visible: Alexa's
+        statistical matching would likely map a close rewording to that sample's intent,
+        which these rules do not. The similarity is difflib's ratio on normalised text
+        without apostrophes (people type "im" for "i'm"). A ``{slot}`` stands for the
+        longest value or synonym of its type found in the line, else for nothing, so the
+        words in its place count against the sample: as a free wildcard, short samples
+        like "{routine} routine" came nearest to almost any line. None if there are no samples.
+        """
+        from difflib import SequenceMatcher
+
+        def plain(words: str) -> str:
+            return normalise(words).replace("'", "")
+
+        line = plain(text)
+        padded = f" {line} "
+        matcher = SequenceMatcher(None, "", line, autojunk=False)  # caches its analysis of the line
+        best: tuple[str, str, float] | None = None
+        for pattern in self._patterns:
+            words = []
+            for token in pattern.sample.split():
+                slot = re.fullmatch(r"\{(\w+)\}", token)
+                if slot is None:
+                    words.append(plain(token))
+                    continue
+                values = self._values.get(pattern.slot_types.get(slot.group(1), ""), {})
+                words.append(max((plain(v) for v in values if f" {plain(v)} " in padded), key=len, default=""))
+            matcher.set_seq1(" ".join(word for word in words if word))
+            floor = best[2] if best else -1.0
+            # The cheap upper bounds first, as difflib.get_close_matches does.
+            if matcher.real_quick_ratio() > floor and matcher.quick_ratio() > floor and matcher.ratio() > floor:
+                best = (pattern.sample, pattern.intent, matcher.ratio())
+        return best
