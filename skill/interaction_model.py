@@ -239,7 +239,7 @@ BUILT_IN_INTENTS: dict[str, list[str]] = {
     "AMAZON.NextIntent": samples(
         "(ready|i'm ready|done|i'm done|okay|go on|next stretch|next one|finished|i've finished|move on|keep going"
         "|what's next|go ahead|done with this one|all done|next please|onwards|alright|got it|all set|let's go"
-        "|what's the next one)",
+        "|what's the next one|okay keep going)",
         "(okay|ok|alright|right|um|so|yeah|um okay) (ready|i'm ready|done|next|next one|got it|go ahead"
         "|let's move on|what's next)",
         "(okay |alright |right |)(i'm|i am) (ready now|all set|good to go|in position|in position now|lying down now"
@@ -268,6 +268,7 @@ BUILT_IN_INTENTS: dict[str, list[str]] = {
     ),
     "AMAZON.StartOverIntent": [
         "start again", "from the top", "restart", "begin again", "start from the beginning", "restart the routine",
+        "start it from the top", "start it again", "let's start again from the top",
     ],
     "AMAZON.PauseIntent": samples(
         "(wait|hold on|hang on|give me a minute|give me a second|one moment|just a moment|pause the routine"

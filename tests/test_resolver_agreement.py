@@ -91,6 +91,17 @@ def test_every_slot_value_and_synonym_in_every_sample_resolves_the_same():
     assert not differences, differences[:5]
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_corpus_phrase_resolves_the_same_in_both(locale):
+    """The natural phrasings people use on the floor (tests/corpus), not only the model's own samples."""
+    from . import corpus
+
+    _need_node()
+    total, differences = compare(ROOT / "interaction_models" / f"{locale}.json", [p.text for p in corpus.load()])
+    print(f"{locale}: {total} corpus phrases, {total - len(differences)} agree")
+    assert not differences, differences[:5]
+
+
 def test_no_sample_or_slot_value_holds_a_launch_word():
     """virtual-alexa treats any utterance containing these letters as a launch, so the model avoids them."""
     for locale in LOCALES:
