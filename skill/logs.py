@@ -40,6 +40,17 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
+def json_handler(handler: logging.Handler) -> logging.Handler:
+    """``handler`` writing this module's JSON lines, and marked so :func:`configure_logging` adds no other.
+
+    For tools that run the skill in-process and want its log lines somewhere of their own (the chat
+    simulator sends them to a file, away from the conversation).
+    """
+    handler.setFormatter(JsonFormatter())
+    setattr(handler, _CONFIGURED, True)
+    return handler
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     """Log JSON lines to stderr (idempotent; leaves Lambda's own JSON logging alone)."""
     root = logging.getLogger()
@@ -48,9 +59,7 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
     if any(getattr(h, _CONFIGURED, False) for h in root.handlers):
         return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    setattr(handler, _CONFIGURED, True)
+    handler = json_handler(logging.StreamHandler(sys.stderr))
     if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
         for existing in root.handlers:  # Lambda's text-format handler: make its lines JSON too
             existing.setFormatter(JsonFormatter())

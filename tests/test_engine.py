@@ -291,7 +291,7 @@ def test_a_recent_unfinished_routine_is_offered_as_a_resume():
 def test_no_at_the_resume_offer_asks_what_instead_and_start_over_starts_fresh():
     offer = at(NOW + timedelta(hours=1)).launch(mid_routine()).state
     declined = at(NOW).no(offer)
-    assert "Stretch" not in words(declined) and "hips routine from the top, or another one" in words(declined)
+    assert "Stretch" not in words(declined) and "hips routine, from the top, or another one" in words(declined)
     assert declined.state.pending == ChooseRoutine(default="hips") and declined.state.index == 2
     for answer in (at(NOW).yes, at(NOW).next, at(NOW).start_over):
         fresh = answer(declined.state)

@@ -59,13 +59,11 @@ def skill_logs(path: Path | None) -> Iterator[None]:
     configured. Installing a marked handler first, before the skill is imported, keeps
     every record (build-time ones included) out of the conversation on the console.
     """
-    from ..logs import _CONFIGURED, JsonFormatter
+    from ..logs import json_handler
 
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    setattr(handler, _CONFIGURED, True)
+    handler = json_handler(logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler(sys.stderr))
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     root.handlers[:] = [handler]

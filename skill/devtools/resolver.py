@@ -44,6 +44,8 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
 }
 
 FALLBACK = "AMAZON.FallbackIntent"
+#: Words that carry no intent on their own: a sample of a slot and only these takes only known slot values.
+FILLER_WORDS = frozenset({"please", "the", "a", "an", "now", "one", "ok", "okay", "um", "so", "just", "my"})
 #: An unknown value for a custom slot is taken (as ER_SUCCESS_NO_MATCH) up to this many words.
 MAX_UNRESOLVED_WORDS = 3
 _LAUNCH = re.compile(r"^(?:alexa\s+)?(?:open|launch|start|begin|load|run|use)\s+(?P<name>.+?)$")
@@ -108,6 +110,7 @@ class _Pattern:
     literal_chars: int
     order: int
     declared: bool  # from the model's samples (True) or a built-in standard phrasing (False)
+    only_filler: bool = False  # no literal words but filler ("please", "the"): only known slot values fit
 
 
 class Resolver:
@@ -148,7 +151,11 @@ class Resolver:
                 literal += sum(len(word) for word in words)
                 parts.append(r"\s+".join(map(re.escape, words)))
         regex = re.compile("^" + r"\s+".join(parts) + "$")
-        return _Pattern(intent, sample, regex, slot_types, literal, order, declared)
+        tokens = sample.split()
+        has_slot = any(re.fullmatch(r"\{(\w+)\}", token) for token in tokens)
+        words = [w for token in tokens if not re.fullmatch(r"\{(\w+)\}", token) for w in normalise(token).split()]
+        only_filler = has_slot and all(word in FILLER_WORDS for word in words)
+        return _Pattern(intent, sample, regex, slot_types, literal, order, declared, only_filler)
 
     def resolve_slot(self, slot_type: str, heard: str) -> SlotValue:
         match = self._values.get(slot_type, {}).get(normalise(heard))
@@ -169,11 +176,11 @@ class Resolver:
             if len(slots) != len(found.groupdict()):
                 continue
             all_resolved = all(slot.resolved_id for slot in slots.values())
-            if not all_resolved and (not pattern.literal_chars or any(
+            if not all_resolved and (pattern.only_filler or any(
                     len(slot.value.split()) > MAX_UNRESOLVED_WORDS for slot in slots.values() if not slot.resolved_id)):
-                # A sample that is only a slot ("{routine}"), or an unknown slot value as long as a sentence
-                # ("{routine} please" against "could you say that again please"), would catch every line
-                # nothing else matched; Alexa's matching does not do that either.
+                # A sample that is only a slot and filler words ("{routine}", "{routine} please"), or an unknown
+                # slot value as long as a sentence, would catch every line nothing else matched ("skip please"
+                # as a routine called "skip"); Alexa's matching does not do that either.
                 continue
             key = (all_resolved, pattern.literal_chars, pattern.declared, -pattern.order)
             if best_key is None or key > best_key:

@@ -87,19 +87,27 @@ class Comfort(CoachCore):
         speech = [Say(self.p("health_thanks")), Say(self.p.localise(condition.advice))]
         effects = (ShowSafety(f"condition:{condition.id}"),)
         if before is None:
-            reply = self._question(state, speech, ChooseRoutine())
+            reply = self._question(state, speech, self._choose_for_today(state))
             return replace(reply, effects=effects)
         old_plan, stretch, index = before
-        after = self._active(state)
         removed = [s.name for s in old_plan.stretches if s.id in condition.leave_out]
         if removed:
             speech.append(Say(self.p("health_removed", names=self.p.join(removed), routine=old_plan.routine.name)))
-        if after is None:
+        plan = self.plan(state)
+        # Where to go on: the first stretch from here on, in routine order, that is still in today's plan.
+        kept = next((s for s in old_plan.stretches[index:] if s.id not in leave), None)
+        if plan is None:
             speech.append(Say(self.p("health_routine_empty", routine=old_plan.routine.name)))
-            reply = self._question(replace(state, paused=False), speech, ChooseRoutine())
-        elif after[1].id != stretch.id:
-            plan, new_stretch, new_index = after
-            reply = self._question(self._at(state, plan, new_index), speech, GoOn())
+            reply = self._question(replace(state, paused=False), speech, self._choose_for_today(state))
+        elif kept is None:  # everything left of this routine is left out: it is done for today
+            reply = self._finish(state, plan, tuple(speech))  # type: ignore[attr-defined]
+        elif kept.id != stretch.id:
+            reply = self._question(self._at(state, plan, plan.index_of(kept.id, 0)), speech, GoOn())
         else:
             reply = self._then_carry_on(replace(state, pending=None), tuple(speech))
         return replace(reply, effects=effects)
+
+    def _choose_for_today(self, state: CoachState) -> ChooseRoutine:
+        """Which routine to offer when some are empty today: the first one with stretches left, if any."""
+        usable = next((r for r in self.library.routines if self.plan(state, r) is not None), None)
+        return ChooseRoutine(default=usable)

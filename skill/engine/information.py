@@ -51,7 +51,7 @@ class Information(CoachCore):
             length = self.p(f"about_hold{side}", seconds=plan.hold_seconds(stretch))
         else:
             length = self.p(f"about_reps{side}", count=timing.reps)
-        line = self.p("about_stretch", name=stretch.name.capitalize(), targets=self.p.join(stretch.targets))
+        line = self.p("about_stretch", name=stretch.name, targets=self.p.join(stretch.targets))
         return self._then_carry_on(state, says(line, length))
 
     def howto(self, state: CoachState, stretch_name: str | None) -> Reply:

@@ -29,12 +29,15 @@ class Navigation(CoachCore):
         else:
             routine = self.library.routine(self.library.default_routine)
         plan = self.plan(state, routine.id)
+        if plan is None and state.leave_out_today:
+            speech = says(self.p("routine_left_out_today", routine=routine.name))
+            return self._question(state, speech, self._choose_for_today(state))  # type: ignore[attr-defined]
         if plan is None:
-            key = "routine_left_out_today" if state.leave_out_today else "routine_all_skipped"
-            speech = says(self.p(key, routine=routine.name))
+            speech = says(self.p("routine_all_skipped", routine=routine.name))
             return self._ask(state, speech, says(self.p("routine_all_skipped_reprompt")))
         safety, state = self._safety_first(state)
-        intro = [*lead, *safety, Say(self.p("routine_intro", routine=routine.name, count=plan.total,
+        intro = [*lead, *safety, Say(self.p("routine_intro_one" if plan.total == 1 else "routine_intro",
+                                            routine=routine.name, count=plan.total,
                                             minutes=self.p.minutes(plan.seconds(self.p)),
                                             space=self.p("space_needed")))]
         if plan.changes and not state.equipment_noted:
@@ -160,6 +163,7 @@ class Navigation(CoachCore):
         return self._end(done, tuple(speech))
 
     def _not_in_routine(self, state: CoachState) -> Reply:
+        """"We're not in a routine", then the question waiting (if any) or an offer to start one."""
         safety, state = self._safety_first(state)
         speech = (*safety, *says(self.p("no_routine")))
-        return self._question(state, speech, StartRoutine())
+        return self._question(state, speech, state.pending or StartRoutine())

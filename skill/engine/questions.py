@@ -249,6 +249,10 @@ ANSWERS: dict[str, tuple[str, ...]] = {
 assert set(ANSWERS) == set(QUESTIONS)
 
 
+#: Longest string a question field (a stretch or routine id) may hold when read from a session.
+MAX_FIELD_CHARS = 64
+
+
 def encode(question: Question | None) -> dict[str, Any] | None:
     return None if question is None else question.to_dict()
 
@@ -262,6 +266,8 @@ def decode(raw: Any) -> Question | None:
     if raw is None:
         return None
     if isinstance(raw, str):
+        if len(raw) > MAX_FIELD_CHARS:
+            raise ValueError("too long")
         kind, _, arg = raw.partition(":")
         if raw in _LEGACY:
             return _LEGACY[raw]
@@ -277,11 +283,13 @@ def decode(raw: Any) -> Question | None:
         raise ValueError("unknown question")
     values = {}
     for f in fields(cls):
-        value = raw.get(f.name, None)
-        if value is not None and not isinstance(value, (str, bool)):
-            raise TypeError(f"{f.name}: expected a string")
-        if isinstance(value, str) and len(value) > 64:
+        value = raw.get(f.name)
+        if value is None:
+            continue
+        wanted = bool if str(f.type) == "bool" else str
+        if type(value) is not wanted:
+            raise TypeError(f"{f.name}: expected {wanted.__name__}")
+        if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
             raise ValueError(f"{f.name}: too long")
-        if value is not None:
-            values[f.name] = value
+        values[f.name] = value
     return cls(**values)
