@@ -10,25 +10,33 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .content import EQUIPMENT, POSITIONS, Stretch, Timing
+from .content.schema import ALTERNATIVES, MAX_HOLD_SECONDS, MIN_HOLD_SECONDS
 from .localization import Phrases
 from .speech import Mark, Narration, Pause, Say, Segment, duration, speech_seconds
 
 #: Pauses between instructions, in seconds: long enough to act on them.
 SETTLE_PAUSE = 3.0
 CUE_PAUSE = 1.5
-SWITCH_PAUSE = 4.0
+#: Silence while changing sides, in all, shared out between the switch steps (a review asked for 6 to 8 s).
+SWITCH_SECONDS = 7.0
+MIN_SWITCH_STEP_PAUSE = 1.5
 MIN_REP_PAUSE = 0.8
 COUNTDOWN_GAP = 1.0
+#: Rest between repeated holds of one stretch.
+REPEAT_REST_SECONDS = 5
 
 #: Marks that bracket each timed part; tests and the timeline use them.
 TIMED_START = "timed-start"
 TIMED_END = "timed-end"
-#: Rest between stretches in hands-free mode, in seconds.
+#: Rest between stretches in hands-free mode, in seconds: longer to change position, longer still to
+#: fetch equipment (a person on the floor with eyes closed needs the time).
 REST_SECONDS = 5
+POSITION_CHANGE_REST_SECONDS = 10
+EQUIPMENT_REST_SECONDS = 15
 SEGMENT = "segment:"
 
 
-def hold(seconds: int, p: Phrases) -> list[Segment]:
+def hold(seconds: int, p: Phrases, kind: str = "hold") -> list[Segment]:
     """Exactly ``seconds`` of speech plus silence, with cues along the way.
 
     Cues land at fixed times: halfway (holds of 16 s or more), five seconds
@@ -36,7 +44,7 @@ def hold(seconds: int, p: Phrases) -> list[Segment]:
     """
     cues: list[tuple[float, str]] = []
     if seconds >= 16:
-        cues.append((round(seconds / 2.0), p("halfway")))
+        cues.append((round(seconds / 2.0), p("halfway_roll" if kind == "roll" else "halfway")))
     if seconds >= 12:
         cues.append((seconds - 5.0, p("five_more")))
     cues += [(seconds - 3.0, p("three")), (seconds - 2.0, p("two")), (seconds - 1.0, p("one"))]
@@ -54,14 +62,14 @@ def hold(seconds: int, p: Phrases) -> list[Segment]:
     return segments
 
 
-def reps(timing: Timing, p: Phrases) -> list[Segment]:
+def reps(timing: Timing, p: Phrases, tempo: float = 1.0) -> list[Segment]:
     """Paced repetitions: each half of a rep is a breath cue and a pause.
 
     The first two reps speak the whole cue; later ones only its breath part
     ("Breathe in."), so the pace stays even. The last rep is announced.
     """
     segments: list[Segment] = [Mark(TIMED_START)]
-    half = timing.rep_seconds / 2.0
+    half = timing.rep_seconds * tempo / 2.0
     for index in range(timing.reps):
         for cue_number, cue in enumerate(timing.rep_cues):
             text = cue if index < 2 else _breath_part(cue)
@@ -78,31 +86,66 @@ def _breath_part(cue: str) -> str:
     return f"{head}."
 
 
-def timed_part(stretch: Stretch, p: Phrases, hold_seconds: int | None = None) -> list[Segment]:
-    """The timed part for every side, with "switch sides" between them."""
-    timing = stretch.timing
+def switch(steps: tuple[str, ...], p: Phrases) -> list[Segment]:
+    """"Switch sides", then each short step with time to do it: SWITCH_SECONDS of silence in all."""
+    pause = max(MIN_SWITCH_STEP_PAUSE, SWITCH_SECONDS / max(len(steps), 1))
+    segments: list[Segment] = [Say(p("switch_sides"))]
+    for step in steps:
+        segments += [Say(p.localise(step)), Pause(pause)]
+    return segments
+
+
+def _variant_seconds(variant: Timing, stretch: Stretch, hold_seconds: int | None) -> int:
+    """A variant's own hold, moved by the same amount as the person's preference moved the main hold."""
+    offset = (hold_seconds - stretch.timing.hold_seconds) if hold_seconds and stretch.timing.timed else 0
+    return min(max(variant.hold_seconds + offset, MIN_HOLD_SECONDS), MAX_HOLD_SECONDS)
+
+
+def timed_part(stretch: Stretch, p: Phrases, hold_seconds: int | None = None, easier: bool = False,
+               tempo: float = 1.0, repeats: int | None = None) -> list[Segment]:
+    """The timed part for every side, naming the side, with the switch steps between them.
+
+    ``easier`` uses the easier variant's own timing and switch steps where it has them; ``repeats``
+    overrides how many holds each side gets (a short routine does one).
+    """
+    timing, steps = stretch.timing, stretch.switch
+    if easier and stretch.easier.timing is not None:
+        timing = stretch.easier.timing
+        hold_seconds = _variant_seconds(timing, stretch, hold_seconds) if timing.timed else None
+        steps = stretch.easier.switch or steps
+    sides = (stretch.first_side, stretch.second_side) if timing.per_side else (None,)
     segments: list[Segment] = []
-    for side in range(timing.sides):
-        if side:
-            segments += [Say(p("switch_sides")), Say(p.localise(stretch.switch_cue)), Pause(SWITCH_PAUSE)]
-        if timing.kind == "hold":
+    for number, side in enumerate(sides):
+        if number:
+            segments += switch(steps, p)
+        if timing.timed:
             seconds = hold_seconds or timing.hold_seconds
-            intro = "hold_intro_side" if timing.per_side else "hold_intro"
-            segments.append(Say(p(intro, seconds=seconds, breathing=p.localise(stretch.breathing))))
-            segments += hold(seconds, p)
-            segments.append(Say(p("release")))
+            verb = timing.kind  # "hold" or "roll": the phrases say which
+            for repeat in range(repeats if repeats is not None else timing.repeats):
+                if repeat:
+                    segments += [Say(p("repeat_rest")), Pause(REPEAT_REST_SECONDS)]
+                    segments.append(Say(p(f"{verb}_again", seconds=seconds)))
+                elif side:
+                    segments.append(Say(p(f"{verb}_intro_side", seconds=seconds, side=p(side),
+                                          breathing=p.localise(stretch.breathing))))
+                else:
+                    segments.append(Say(p(f"{verb}_intro", seconds=seconds, breathing=p.localise(stretch.breathing))))
+                segments += hold(seconds, p, verb)
+                segments.append(Say(p("release" if verb == "hold" else "roll_done")))
         else:
-            intro = "reps_intro_side" if timing.per_side else "reps_intro"
-            segments.append(Say(p(intro, count=timing.reps)))
-            segments += reps(timing, p)
+            intro = p("reps_intro_side", count=timing.reps, side=p(side)) if side else p("reps_intro", count=timing.reps)
+            segments.append(Say(intro))
+            segments += reps(timing, p, tempo)
             segments.append(Say(p("reps_done")))
     return segments
 
 
-def _equipment(stretch: Stretch, p: Phrases) -> list[Segment]:
+def _equipment(stretch: Stretch, p: Phrases, missing: tuple[str, ...] = ()) -> list[Segment]:
+    """What to have ready: the equipment, or for what the person lacks, what to use from home."""
     if not stretch.equipment:
         return []
-    return [Say(p("needs", equipment=p.join(EQUIPMENT[e] for e in stretch.equipment)))]
+    spoken = (ALTERNATIVES[e] if e in missing and e in ALTERNATIVES else EQUIPMENT[e] for e in stretch.equipment)
+    return [Say(p("needs", equipment=p.join(spoken)))]
 
 
 def _cues(cues: tuple[str, ...], p: Phrases, pause: float) -> list[Segment]:
@@ -114,35 +157,50 @@ def _cues(cues: tuple[str, ...], p: Phrases, pause: float) -> list[Segment]:
 
 @lru_cache(maxsize=1024)
 def stretch(stretch: Stretch, p: Phrases, number: int | None = None, total: int | None = None,
-            hold_seconds: int | None = None) -> Narration:
-    """The full narration of one stretch, without the closing prompt (memoised: it is pure)."""
+            hold_seconds: int | None = None, brief: bool = False, easier: bool = False,
+            tempo: float = 1.0, missing: tuple[str, ...] = (), repeats: int | None = None) -> Narration:
+    """The narration of one stretch, without the closing prompt (memoised: it is pure).
+
+    ``brief``: for a person who knows it, the two key cues instead of the setup and movement.
+    ``easier``: the easier variant throughout (the gentle routine). The caution is always spoken,
+    where it matters: after the setup cues, or after the movement cues.
+    """
     if number and total:
         heading = p("stretch_heading", number=number, total=total, name=stretch.name)
     else:
         heading = p("stretch_heading_single", name=stretch.name.capitalize())
+    caution = [Say(p("caution", caution=p.localise(stretch.caution)))]
     segments: list[Segment] = [
         Mark(f"stretch:{stretch.id}"),
         Say(p.localise(heading)),
         Say(p("position", position=POSITIONS[stretch.position])),
-        *_equipment(stretch, p),
-        *_cues(stretch.setup, p, CUE_PAUSE),
-        Say(p("get_into_position")),
-        Pause(SETTLE_PAUSE),
-        *_cues(stretch.movement, p, CUE_PAUSE),
-        *timed_part(stretch, p, hold_seconds),
+        *_equipment(stretch, p, missing),
     ]
+    if brief:
+        segments += [*_cues(stretch.brief, p, CUE_PAUSE), *caution]
+    else:
+        segments += _cues(stretch.setup, p, CUE_PAUSE)
+        if stretch.caution_at == "setup":
+            segments += caution
+        segments += [Say(p("get_into_position")), Pause(SETTLE_PAUSE), *_cues(stretch.movement, p, CUE_PAUSE)]
+        if stretch.caution_at == "movement":
+            segments += caution
+    if easier:
+        segments += [Say(p("easier_intro", variant=p.localise(stretch.easier.name))),
+                     *_cues(stretch.easier.cues, p, CUE_PAUSE)]
+    segments += timed_part(stretch, p, hold_seconds, easier, tempo, repeats)
     return tuple(segments)
 
 
 @lru_cache(maxsize=256)
 def easier(stretch: Stretch, p: Phrases, hold_seconds: int | None = None) -> Narration:
-    """The easier variant, then the timed part again so the person does it."""
+    """The easier variant, then its timed part, so the person does it."""
     return (
         Mark(f"stretch:{stretch.id}"),
         Say(p("easier_intro", variant=p.localise(stretch.easier.name))),
         *_cues(stretch.easier.cues, p, CUE_PAUSE),
         Pause(SETTLE_PAUSE - CUE_PAUSE),
-        *timed_part(stretch, p, hold_seconds),
+        *timed_part(stretch, p, hold_seconds, easier=True),
     )
 
 
@@ -151,7 +209,7 @@ def howto(stretch: Stretch, p: Phrases) -> Narration:
     """How to do a stretch, explained without the timed part."""
     timing = stretch.timing
     side = "_side" if timing.per_side else ""
-    if timing.kind == "hold":
+    if timing.timed:
         summary = p(f"howto_timing_hold{side}", seconds=timing.hold_seconds)
     else:
         summary = p(f"howto_timing_reps{side}", count=timing.reps)
@@ -168,13 +226,31 @@ def howto(stretch: Stretch, p: Phrases) -> Narration:
     )
 
 
-def stretch_seconds(s: Stretch, p: Phrases, hold_seconds: int | None = None) -> float:
-    """Estimated length of a stretch's narration."""
-    return duration(stretch(s, p, 1, 1, hold_seconds))
+def stretch_seconds(s: Stretch, p: Phrases, hold_seconds: int | None = None, easier: bool = False,
+                    tempo: float = 1.0, repeats: int | None = None) -> float:
+    """Estimated length of a stretch's full narration."""
+    return duration(stretch(s, p, 1, 1, hold_seconds, False, easier, tempo, (), repeats))
 
 
-def rest(next_stretch: Stretch, p: Phrases, seconds: int = REST_SECONDS) -> list[Segment]:
-    """A short rest between stretches in hands-free mode, then what comes next."""
+def rest_seconds(previous: Stretch, following: Stretch) -> int:
+    """How long to rest before ``following``: longer to change position, longer still to fetch equipment."""
+    if set(following.equipment) - set(previous.equipment):
+        return EQUIPMENT_REST_SECONDS
+    if following.position != previous.position:
+        return POSITION_CHANGE_REST_SECONDS
+    return REST_SECONDS
+
+
+def rest(next_stretch: Stretch, p: Phrases, seconds: int = REST_SECONDS, previous: Stretch | None = None) -> list[Segment]:
+    """A rest between stretches in hands-free mode, then what comes next (and how to get there)."""
+    if previous is not None:
+        seconds = rest_seconds(previous, next_stretch)
+    if seconds > REST_SECONDS:
+        line = p("rest_move", seconds=seconds, name=next_stretch.name, position=POSITIONS[next_stretch.position])
+        if set(next_stretch.equipment) - set(previous.equipment if previous else ()):
+            line = p("rest_fetch", seconds=seconds, name=next_stretch.name,
+                     equipment=p.join(EQUIPMENT[e] for e in next_stretch.equipment))
+        return [Pause(1.0), Say(line), Pause(seconds), Pause(1.0)]
     return [Pause(1.0), Say(p("rest", seconds=seconds)), Pause(seconds), Say(p("next_up", name=next_stretch.name)),
             Pause(1.0)]
 

@@ -35,6 +35,21 @@ _ATTRIBUTE = re.compile(r"([A-Za-z_][\w:.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);")
 
 
+#: Words a synthetic voice may say wrongly, with how to say them (IPA). Kept here, the one place that writes
+#: SSML, so content and phrases stay plain text.
+PRONUNCIATIONS: dict[str, str] = {
+    "piriformis": "ˌpɪrɪˈfɔːrmɪs",
+    "glutes": "ɡluːts",
+}
+_PRONOUNCED = re.compile(r"\b(" + "|".join(map(re.escape, PRONUNCIATIONS)) + r")\b", re.IGNORECASE)
+
+
+def _pronounced(text: str) -> str:
+    """Escaped text with the lexicon's words wrapped in ``<phoneme>``."""
+    return _PRONOUNCED.sub(lambda m: f'<phoneme alphabet="ipa" ph="{PRONUNCIATIONS[m.group(1).lower()]}">'
+                                     f"{m.group(1)}</phoneme>", text)
+
+
 class SSMLError(ValueError):
     """The SSML would be rejected by Alexa."""
 
@@ -59,6 +74,7 @@ def render_body(segments: Iterable[Segment]) -> str:
     """SSML for the segments, without the ``<speak>`` wrapper."""
     parts: list[str] = []
     pending_pause = 0.0
+    after_text = False
     for segment in segments:
         if isinstance(segment, Pause):
             pending_pause += segment.seconds
@@ -68,10 +84,12 @@ def render_body(segments: Iterable[Segment]) -> str:
         if pending_pause:
             parts.append(break_tags(pending_pause))
             pending_pause = 0.0
+            after_text = False
         if isinstance(segment, Say) and segment.text.strip():
-            if parts and not parts[-1].endswith(">"):
+            if after_text:
                 parts.append(" ")
-            parts.append(escape(segment.text.strip()))
+            parts.append(_pronounced(escape(segment.text.strip())))
+            after_text = True
     if pending_pause:
         parts.append(break_tags(pending_pause))
     return "".join(parts)

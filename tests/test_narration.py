@@ -14,7 +14,7 @@ from skill.speech import SECONDS_PER_WORD, Mark, plain_text
 from .alexa_rules import ssml_problems
 
 P = phrases_for("en-US")
-HOLDS = [s for s in LIBRARY.stretches.values() if s.timing.kind == "hold"]
+HOLDS = [s for s in LIBRARY.stretches.values() if s.timing.timed]
 REPS = [s for s in LIBRARY.stretches.values() if s.timing.kind == "reps"]
 
 
@@ -42,7 +42,7 @@ def measured_seconds(segments) -> float:
 @pytest.mark.parametrize("stretch", HOLDS, ids=lambda s: s.id)
 def test_holds_last_their_configured_time(stretch):
     slices = timed_slices(narration.stretch(stretch, P, 1, 4))
-    assert len(slices) == stretch.timing.sides
+    assert len(slices) == stretch.timing.sides * stretch.timing.repeats
     for timed in slices:
         assert measured_seconds(timed) == pytest.approx(stretch.timing.hold_seconds, abs=0.5)
 
@@ -68,30 +68,35 @@ def test_reps_are_paced_close_to_their_plan(stretch):
 def test_reps_count_and_last_one():
     cat_cow = LIBRARY.stretch("cat_cow")
     words = plain_text(narration.stretch(cat_cow, P, 1, 4))
-    assert words.count("Breathe in") == cat_cow.timing.reps
+    assert words.count("Breathe in") == cat_cow.timing.reps * cat_cow.timing.sides
     assert "Last one" in words
 
 
 def test_a_stretch_is_narrated_in_order():
     stretch = LIBRARY.stretch("piriformis")
     words = plain_text(narration.stretch(stretch, P, 2, 5))
+    seconds = stretch.timing.hold_seconds
     positions = [
         words.index("Stretch 2 of 5: piriformis stretch."),
         words.index("lying on your back"),
         words.index(stretch.setup[0]),
         words.index(stretch.movement[0]),
-        words.index("Hold for 20 seconds on this side"),
+        words.index(f"Your {stretch.first_side} side: hold for {seconds} seconds"),
         words.index("Switch sides."),
-        words.index(stretch.switch_cue),
+        words.index(stretch.switch[0]),
+        words.index(f"Your {stretch.second_side} side: hold for {seconds} seconds"),
         words.rindex("And release."),
     ]
     assert positions == sorted(positions)
-    assert words.count("Hold for 20 seconds") == 2
+    assert words.count(f"side: hold for {seconds} seconds") == 2
+    assert words.count("Once more") == 2 * (stretch.timing.repeats - 1)
 
 
 def test_equipment_is_announced():
     words = plain_text(narration.stretch(LIBRARY.stretch("hamstring_stretch"), P, 1, 1))
     assert "You'll need a stretch band." in words
+    at_home = plain_text(narration.stretch(LIBRARY.stretch("hamstring_stretch"), P, 1, 1, missing=("stretch_band",)))
+    assert "You'll need a towel or a belt." in at_home and "stretch band" not in at_home
 
 
 def test_easier_variant_is_narrated_and_timed():

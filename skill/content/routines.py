@@ -13,6 +13,8 @@ ROUTINES: tuple[dict, ...] = (
         "synonyms": ["short", "five minute", "5 minute", "fast", "morning"],
         "description": "four stretches for the whole lower back",
         "stretches": ["knee_to_chest", "knee_rotation", "cat_cow", "childs_pose"],
+        # One hold a side, to stay near five minutes (ACSM's 10-30 s a hold; the full routine does the 60 s total).
+        "holds": 1,
     },
     {
         "id": "full",
@@ -47,6 +49,9 @@ ROUTINES: tuple[dict, ...] = (
         "synonyms": ["easy", "bad day", "bad back day", "relaxing", "soft", "beginner"],
         "description": "slow and easy, for a bad day, with no equipment",
         "stretches": ["pelvic_tilt", "knee_to_chest", "knee_rotation", "cat_cow", "childs_pose"],
+        # Truly gentle: every stretch in its easier version, and repetitions a quarter slower.
+        "variant": "easier",
+        "tempo": 1.25,
     },
 )
 

@@ -15,10 +15,13 @@ from .equipment import EQUIPMENT_ITEMS
 
 #: Equipment the coach knows how to talk about, by id -> spoken name ("a foam roller").
 EQUIPMENT: Mapping[str, str] = {item["id"]: item["spoken"] for item in EQUIPMENT_ITEMS}
+#: What to use from home instead, by equipment id (a real substitute, so the stretch stays in the routine).
+ALTERNATIVES: Mapping[str, str] = {item["id"]: item["alternative"] for item in EQUIPMENT_ITEMS if item.get("alternative")}
 
 #: Starting positions, by id -> how the coach says it, in routine-flow order.
 POSITIONS: Mapping[str, str] = {
     "back": "lying on your back",
+    "seated": "sitting on the floor",
     "stomach": "lying on your stomach",
     "hands_knees": "on your hands and knees",
     "kneeling": "kneeling",
@@ -30,6 +33,8 @@ MAX_HOLD_SECONDS = 60
 MAX_REPS = 12
 MIN_REP_SECONDS = 3
 MAX_REP_SECONDS = 10
+MAX_REPEATS = 4
+SIDES = ("right", "left")
 
 
 class ContentError(ValueError):
@@ -55,13 +60,20 @@ def _text_list(value: Any, where: str) -> tuple[str, ...]:
 class Timing:
     """The timed part of a stretch: either a hold or paced repetitions."""
 
-    kind: str  # "hold" or "reps"
+    kind: str  # "hold", "roll" (timed like a hold, but keep moving: a massage ball) or "reps"
     per_side: bool
     hold_seconds: int = 0
     reps: int = 0
     rep_seconds: int = 0
     #: For reps: the two alternating breath cues, e.g. ("Breathe in, ...", "Breathe out, ...").
     rep_cues: tuple[str, ...] = ()
+    #: For holds: how many holds of ``hold_seconds`` (each side), with a short rest between them.
+    repeats: int = 1
+
+    @property
+    def timed(self) -> bool:
+        """Timed in seconds (a hold or a roll), rather than counted in repetitions."""
+        return self.kind in ("hold", "roll")
 
     @property
     def sides(self) -> int:
@@ -72,7 +84,7 @@ class Timing:
         _require(raw, where, "kind")
         kind = raw["kind"]
         per_side = bool(raw.get("per_side", False))
-        if kind == "hold":
+        if kind in ("hold", "roll"):
             _require(raw, where, "seconds")
             seconds = raw["seconds"]
             if not isinstance(seconds, int) or isinstance(seconds, bool):
@@ -81,7 +93,10 @@ class Timing:
                 raise ContentError(
                     f"{where}: a hold of {seconds} s is outside {MIN_HOLD_SECONDS}-{MAX_HOLD_SECONDS} s"
                 )
-            return cls(kind="hold", per_side=per_side, hold_seconds=seconds)
+            repeats = raw.get("repeats", 1)
+            if not isinstance(repeats, int) or isinstance(repeats, bool) or not 1 <= repeats <= MAX_REPEATS:
+                raise ContentError(f"{where}: repeats must be a whole number from 1 to {MAX_REPEATS}")
+            return cls(kind=kind, per_side=per_side, hold_seconds=seconds, repeats=repeats)
         if kind == "reps":
             _require(raw, where, "count", "seconds_per_rep", "cues")
             count, rep_seconds = raw["count"], raw["seconds_per_rep"]
@@ -95,15 +110,17 @@ class Timing:
             if len(cues) != 2:
                 raise ContentError(f"{where}: reps need exactly two alternating cues")
             return cls(kind="reps", per_side=per_side, reps=count, rep_seconds=rep_seconds, rep_cues=cues)
-        raise ContentError(f"{where}: timing kind must be 'hold' or 'reps', not {kind!r}")
+        raise ContentError(f"{where}: timing kind must be 'hold', 'roll' or 'reps', not {kind!r}")
 
 
 @dataclass(frozen=True)
 class Variant:
-    """An easier way to do a stretch."""
+    """An easier way to do a stretch: its cues, and its own timed part where it differs from the stretch's."""
 
     name: str
     cues: tuple[str, ...]
+    timing: Timing | None = None
+    switch: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,12 +135,24 @@ class Stretch:
     movement: tuple[str, ...]
     timing: Timing
     breathing: str
-    #: Spoken when the person changes to the second side.
-    switch_cue: str
+    #: Short steps spoken, with time to move, when the person changes to the second side.
+    switch: tuple[str, ...]
     easier: Variant
+    #: Spoken inside the routine, where it matters: after the setup cues or after the movement cues.
     caution: str
+    caution_at: str = "movement"
+    #: Which side comes first in a per-side stretch; the cues are written for it.
+    first_side: str = "right"
+    #: Two key cues for a person who knows the stretch (brief mode).
+    brief: tuple[str, ...] = ()
+    #: Where the hold or rep numbers come from.
+    dose: str = ""
     #: A stretch to do instead when the equipment is missing (None: leave it out).
     without_equipment: str | None = None
+
+    @property
+    def second_side(self) -> str:
+        return SIDES[1 - SIDES.index(self.first_side)]
 
     @property
     def spoken_names(self) -> tuple[str, ...]:
@@ -146,10 +175,24 @@ class Stretch:
         if unknown:
             raise ContentError(f"{where}: unknown equipment {', '.join(map(repr, unknown))}")
         timing = Timing.parse(raw["timing"], f"{where}.timing")
-        if timing.per_side and not raw.get("switch_cue"):
-            raise ContentError(f"{where}: a per-side stretch needs a switch_cue")
+        switch = _switch_steps(raw, where)
+        if timing.per_side and not switch:
+            raise ContentError(f"{where}: a per-side stretch needs switch steps")
         easier_raw = raw["easier"]
         _require(easier_raw, f"{where}.easier", "name", "cues")
+        easier_timing = (Timing.parse(easier_raw["timing"], f"{where}.easier.timing")
+                         if easier_raw.get("timing") else None)
+        easier_switch = _switch_steps(easier_raw, f"{where}.easier")
+        if easier_timing is not None and easier_timing.per_side and not (easier_switch or switch):
+            raise ContentError(f"{where}.easier: a per-side variant needs switch steps")
+        first_side = raw.get("first_side", "right")
+        if first_side not in SIDES:
+            raise ContentError(f"{where}: first_side must be 'right' or 'left'")
+        caution_at = raw.get("caution_at", "movement")
+        if caution_at not in ("setup", "movement"):
+            raise ContentError(f"{where}: caution_at must be 'setup' or 'movement'")
+        movement = _text_list(raw["movement"], f"{where}.movement")
+        brief = _text_list(raw["brief"], f"{where}.brief") if raw.get("brief") else movement[:2]
         synonyms = tuple(s.strip().lower() for s in _text_list(raw["synonyms"], f"{where}.synonyms"))
         return cls(
             id=raw["id"],
@@ -159,14 +202,29 @@ class Stretch:
             equipment=equipment,
             targets=_text_list(raw["targets"], f"{where}.targets"),
             setup=_text_list(raw["setup"], f"{where}.setup"),
-            movement=_text_list(raw["movement"], f"{where}.movement"),
+            movement=movement,
             timing=timing,
             breathing=raw["breathing"],
-            switch_cue=raw.get("switch_cue", ""),
-            easier=Variant(easier_raw["name"], _text_list(easier_raw["cues"], f"{where}.easier.cues")),
+            switch=switch,
+            easier=Variant(easier_raw["name"], _text_list(easier_raw["cues"], f"{where}.easier.cues"),
+                           easier_timing, easier_switch),
             caution=raw["caution"],
+            caution_at=caution_at,
+            first_side=first_side,
+            brief=brief,
+            dose=str(raw.get("dose", "")),
             without_equipment=raw.get("without_equipment"),
         )
+
+
+def _switch_steps(raw: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    """The switch steps: a list of short sentences (or, in older content, one ``switch_cue`` string)."""
+    if raw.get("switch"):
+        return _text_list(raw["switch"], f"{where}.switch")
+    cue = raw.get("switch_cue")
+    if cue:
+        return tuple(part.strip() + "." for part in str(cue).split(".") if part.strip())
+    return ()
 
 
 @dataclass(frozen=True)
@@ -176,6 +234,12 @@ class Routine:
     synonyms: tuple[str, ...]
     description: str
     stretch_ids: tuple[str, ...]
+    #: "easier": every stretch in its easier version (the gentle routine).
+    variant: str = "standard"
+    #: Multiplies the time per repetition (above 1 is slower).
+    tempo: float = 1.0
+    #: Holds per side for every stretch (None: each stretch's own number): a short routine does one.
+    holds: int | None = None
 
     @property
     def spoken_names(self) -> tuple[str, ...]:
@@ -198,7 +262,30 @@ class Routine:
             synonyms=tuple(s.strip().lower() for s in _text_list(raw["synonyms"], f"{where}.synonyms")),
             description=raw["description"],
             stretch_ids=ids,
+            variant=_one_of(raw.get("variant", "standard"), ("standard", "easier"), f"{where}.variant"),
+            tempo=_tempo(raw.get("tempo", 1.0), where),
+            holds=_holds(raw.get("holds"), where),
         )
+
+
+def _holds(value: Any, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_REPEATS:
+        raise ContentError(f"{where}: holds must be a whole number from 1 to {MAX_REPEATS}")
+    return value
+
+
+def _one_of(value: Any, allowed: tuple[str, ...], where: str) -> str:
+    if value not in allowed:
+        raise ContentError(f"{where}: must be one of {', '.join(allowed)}")
+    return value
+
+
+def _tempo(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1.0 <= value <= 2.0:
+        raise ContentError(f"{where}: tempo must be from 1.0 (normal) to 2.0 (twice as slow)")
+    return float(value)
 
 
 def check_unique_names(kind: str, entries: Iterable[Stretch | Routine]) -> None:
