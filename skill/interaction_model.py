@@ -186,6 +186,16 @@ CUSTOM_INTENTS: dict[str, tuple[dict[str, str], list[str]]] = {
         "(can|could) (you|we) go (faster|quicker|a bit faster|a bit quicker)",
         "(can|could) (we|you) hold (for |it |)less( time|)", "(quicker|faster) please",
     )),
+    "ShorterInstructionsIntent": ({}, samples(
+        "(shorter|short|quicker|less) instructions" + PLEASE, "less (talking|talk|explaining)" + PLEASE,
+        "just the basics" + PLEASE, "keep it short", "i know (this one|how to do this|these stretches)",
+        "you don't need to explain( it| them|)", "no need to explain( it|)", "skip the explanations",
+    )),
+    "MoreDetailIntent": ({}, samples(
+        "(more|full) (detail|details|instructions)" + PLEASE, "(give me|i need|i'd like) (more detail|the full "
+        "instructions|more instructions)", "(explain|describe) (it |them |)(more|properly|in full)",
+        "longer instructions" + PLEASE, "can you explain (it |)more",
+    )),
     "MissingEquipmentIntent": ({"equipment": "EQUIPMENT_NAME"}, [
         "I don't have a {equipment}", "I don't have {equipment}", "I haven't got a {equipment}",
         "I have no {equipment}", "I don't own a {equipment}", "skip the {equipment} stretches",

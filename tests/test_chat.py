@@ -85,7 +85,7 @@ def test_what_is_printed(tmp_path):
     assert "→ LaunchRequest" in text and "→ AMAZON.YesIntent" in text
     assert "[pause 2 s]" in text and "[pause 20 s]" not in text  # chained breaks shown as one pause
     assert "(reprompt) Say next when you're ready" in text
-    assert "[session stays open · about 1 min" in text and "of pauses]" in text
+    assert "[session stays open · about 2 min" in text and "of pauses]" in text
 
 
 def test_timeout_ends_the_session_and_the_same_user_resumes(tmp_path):
@@ -94,7 +94,7 @@ def test_timeout_ends_the_session_and_the_same_user_resumes(tmp_path):
         chat.handle(line)
     assert chat.session.new and "[session timed out" in out.getvalue()
     turn = chat.handle("open back stretch coach")
-    assert "You were on stretch 2 of 4" in turn.spoken.text
+    assert "Carry on with knee rotations, stretch 2 of 4?" in turn.spoken.text
 
 
 def test_hands_free_through_the_simulator_clock(tmp_path):
@@ -206,7 +206,7 @@ def test_the_console_wraps_to_the_terminal_width(tmp_path, width):
                       env={"COLUMNS": str(width)})
     lines = result.stdout.splitlines()
     assert lines and max(map(len, lines)) <= width
-    answer = next(i for i, line in enumerate(lines) if line.startswith("alexa> Let's do the quick routine"))
+    answer = next(i for i, line in enumerate(lines) if line.startswith("alexa> Before your first routine"))
     assert re.match(r" {7}\S", lines[answer + 1])  # continued under the text after "alexa> "
 
 
@@ -216,7 +216,7 @@ def test_wrapped_answers_keep_their_words_and_whole_pause_markers(tmp_path):
     turn = chat.handle("yes")
     lines = out.getvalue().splitlines()
     assert max(map(len, lines)) <= 40
-    start = lines.index(next(line for line in lines if line.startswith("alexa> Let's do")))
+    start = lines.index(next(line for line in lines if line.startswith("alexa> Before your first routine")))
     block = [lines[start]]
     for line in lines[start + 1:]:
         if not line.startswith(" " * len("alexa> ")):

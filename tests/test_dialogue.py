@@ -110,7 +110,7 @@ def test_red_flag_mid_routine_stops_sends_for_help_ends_and_keeps_the_place_paus
         assert word not in stored, word
     # Next time, the place is offered back.
     again = later(1).launch(state)
-    assert "You were on stretch 2 of 4, knee rotations" in words(again) and again.state.pending == Resume()
+    assert "Carry on with knee rotations, stretch 2 of 4?" in words(again) and again.state.pending == Resume()
 
 
 def test_red_flag_outside_a_routine_ends_with_the_same_advice():
@@ -302,16 +302,18 @@ def test_two_conditions_add_up_for_the_session_and_the_record_never_has_them():
 # --- about this stretch ------------------------------------------------------------------------
 
 def test_about_stretch_names_the_targets_and_follows_a_longer_hold():
-    state = started("quick")  # knee to chest, a 20 second hold
+    state = started("quick")  # knee to chest: one 30 second hold in the quick routine
     reply = COACH.about_stretch(state)
-    assert "This one, knee to chest, stretches your lower back and glutes. You hold it for 20 seconds." in words(reply)
+    assert "This one, knee to chest, stretches your lower back and glutes. You hold it for 30 seconds." in words(reply)
     assert reply.state == state and not reply.end_session and not reply.effects
     longer = COACH.holds_longer(state).state
-    assert "You hold it for 25 seconds." in words(COACH.about_stretch(longer))
+    assert "You hold it for 35 seconds." in words(COACH.about_stretch(longer))
     longer = COACH.holds_longer(longer).state
-    assert "You hold it for 30 seconds." in words(COACH.about_stretch(longer))
+    assert "You hold it for 40 seconds." in words(COACH.about_stretch(longer))
     shorter = COACH.holds_shorter(state).state
-    assert "You hold it for 15 seconds." in words(COACH.about_stretch(shorter))
+    assert "You hold it for 25 seconds." in words(COACH.about_stretch(shorter))
+    full = started("full", steps=1)  # knee to chest again: two holds in the full routine
+    assert "You hold it 2 times, for 30 seconds each." in words(COACH.about_stretch(full))
 
 
 def test_about_stretch_for_every_stretch_of_the_full_routine():
@@ -324,10 +326,15 @@ def test_about_stretch_for_every_stretch_of_the_full_routine():
         for target in stretch.targets:
             assert target in said, (stretch_id, target)
         timing = stretch.timing
-        if timing.kind == "hold":
+        if timing.timed:
             seconds = timing.hold_seconds + 10
             side = " on each side" if timing.per_side else ""
-            assert f"You hold it for {seconds} seconds{side}." in said, stretch_id
+            verb = timing.kind
+            if timing.repeats > 1:
+                assert f"You {verb} it {timing.repeats} times{side}, for {seconds} seconds each." in said, stretch_id
+            else:
+                assert f"You {verb} for {seconds} seconds{side}." in said or \
+                    f"You {verb} it for {seconds} seconds{side}." in said, stretch_id
         else:
             assert f"{timing.reps} slow rounds" in said and "hold" not in said, stretch_id
         state = COACH.next(state).state
@@ -394,7 +401,7 @@ def question_states() -> dict[str, CoachState]:
 
 
 EXPECTED_PENDING = {
-    "start": StartRoutine(), "start_stale": StartRoutine("hips"), "choose": ChooseRoutine(),
+    "start": StartRoutine(), "start_stale": StartRoutine("hips", again=True), "choose": ChooseRoutine(),
     "choose_default": ChooseRoutine(default="hips"), "choose_carry_on": ChooseRoutine(carry_on=True),
     "resume": Resume(), "hurt": HurtOptions("knee_to_chest"), "leave_out": LeaveOut("knee_to_chest"),
     "go_on": GoOn(), "next_part": NextPart(), "reset_outside": ResetPreferences(),
@@ -531,7 +538,7 @@ def test_a_new_person_saying_resume_gets_the_first_welcome():
     reply = COACH.resume(CoachState())
     said = words(reply)
     assert said.startswith("Welcome to Back Stretch Coach.") and "Welcome back" not in said
-    assert "a quick safety note" in said and said.endswith("Shall we start the quick routine?")
+    assert "Safety first" in said and said.endswith("Shall we start the quick routine?")
     assert reply.state.pending == StartRoutine() and reply.state.safety_said and reply.state.routine is None
     assert not reply.end_session
 
@@ -603,7 +610,7 @@ def test_the_coach_answers_whatever_pending_value_the_session_held(raw):
 
 
 @pytest.mark.parametrize("raw,expected", [
-    ("start", StartRoutine()), ("start:hips", StartRoutine("hips")), ("resume", Resume()),
+    ("start", StartRoutine()), ("start:hips", StartRoutine("hips", again=True)), ("resume", Resume()),
     ("reset", ResetPreferences()), ("continue", NextPart()), ("skip:cat_cow", HurtOptions("cat_cow")),
     ("skip_forever:cat_cow", LeaveOut("cat_cow")),
 ])

@@ -63,11 +63,12 @@ def test_routine_start_mentions_equipment():
     assert "You'll need a foam roller." in words(COACH.start(CoachState(safety_said=True), "mid back"))
 
 
-def test_safety_note_is_said_once():
+def test_safety_note_and_the_check_first_note_are_each_said_once():
     first = COACH.start(CoachState(), "quick")
-    assert "sharp pain, stop" in words(first)
+    assert "stop if anything hurts sharply" in words(first) and "urgent medical help today" in words(first)
+    assert "Before your first routine" in words(first) and "history of cancer" in words(first)
     again = COACH.start(first.state, "quick")
-    assert "sharp pain, stop" not in words(again)
+    assert "hurts sharply" not in words(again) and "Before your first routine" not in words(again)
 
 
 def test_next_walks_the_routine_then_celebrates_and_ends():
@@ -280,8 +281,7 @@ def mid_routine(coach=None):
 def test_a_recent_unfinished_routine_is_offered_as_a_resume():
     state = mid_routine()
     reply = at(NOW + timedelta(hours=2)).launch(state)
-    assert ("Welcome back. You were on stretch 3 of 5, massage ball roll on the hips, in the hips routine. "
-            "Shall we carry on with massage ball roll on the hips?") in words(reply)
+    assert words(reply) == "Welcome back. Carry on with massage ball roll on the hips, stretch 3 of 5?"
     assert reply.state.pending == Resume()
     for answer in (at(NOW).resume, at(NOW).yes, at(NOW).next):
         resumed = answer(reply.state)
@@ -305,8 +305,8 @@ def test_no_at_the_resume_offer_asks_what_instead_and_start_over_starts_fresh():
 
 def test_an_old_unfinished_routine_is_offered_as_a_fresh_start():
     reply = at(NOW + timedelta(hours=13)).launch(mid_routine())
-    assert "didn't finish the hips routine" in words(reply) and "start the hips routine?" in words(reply)
-    assert reply.state.pending == StartRoutine("hips")
+    assert words(reply) == "Welcome back. Shall we do the hips routine again, from the top?"
+    assert reply.state.pending == StartRoutine("hips", again=True)
     fresh = at(NOW).yes(reply.state)
     assert "Stretch 1 of 5" in words(fresh) and fresh.state.routine == "hips"
 
@@ -318,39 +318,40 @@ def test_place_is_kept_by_stretch_id_when_the_plan_changes():
 
 
 def test_holds_longer_and_shorter_within_bounds():
-    state = CoachState(safety_said=True)
+    state = CoachState(safety_said=True, checks_said=True)
     for expected in (5, 10, 15, 20, 20):
         reply = COACH.holds_longer(state)
         state = reply.state
         assert state.prefs.hold_offset == expected
     assert "already as long" in words(reply)
     narrated = words(COACH.start(state, "quick"))
-    assert "Hold for 40 seconds" in narrated  # knee to chest: 20 + 20
+    assert "Hold for 50 seconds" in narrated  # knee to chest: 30 + 20
     for _ in range(10):
         state = COACH.holds_shorter(state).state
     assert state.prefs.hold_offset == -10
-    assert "Hold for 10 seconds" in words(COACH.start(state, "quick"))
+    assert "Hold for 20 seconds" in words(COACH.start(state, "quick"))  # 30 - 10
 
 
-def test_missing_equipment_swaps_or_leaves_out_and_says_so_once():
-    reply = COACH.lack_equipment(CoachState(safety_said=True), "foam roller")
+def test_missing_equipment_is_replaced_by_something_from_home_and_said_once():
+    reply = COACH.lack_equipment(CoachState(safety_said=True, checks_said=True), "foam roller")
     assert "no a foam roller" not in words(reply) and reply.state.prefs.missing == ("foam_roller",)
     start = COACH.start(reply.state, "mid back")
-    assert "I've left out foam roller back extension" in words(start)
-    assert "foam roller" not in words(start).split("left out foam roller back extension.")[1]
+    said = words(start)
+    assert "As you don't have a foam roller, use a firm rolled-up towel for the foam roller back extension." in said
+    assert "You'll need a firm rolled-up towel." in said and "need a foam roller" not in said
     again = COACH.start(start.state, "mid back")
-    assert "left out" not in words(again)
+    assert "As you don't have" not in words(again) and "You'll need a firm rolled-up towel." in words(again)
     hips = COACH.start(COACH.lack_equipment(CoachState(safety_said=True), "tennis ball").state, "full")
-    assert "left out massage ball roll" in words(hips)
+    assert "use a tennis ball for the massage ball roll" in words(hips)
 
 
-def test_equipment_substitute_is_swapped_in_when_not_already_there():
+def test_without_a_band_the_hamstring_stretch_uses_a_towel_or_a_belt():
     from skill.content import LIBRARY
     from skill.engine import plan_for
 
     plan = plan_for(LIBRARY, "full", Preferences(missing=("stretch_band",)))
-    assert [c.substitute for c in plan.changes] == [None]  # knee to chest is already in the full routine
-    assert "hamstring_stretch" not in [s.id for s in plan.stretches]
+    assert [(c.stretch.id, c.alternative) for c in plan.changes] == [("hamstring_stretch", "a towel or a belt")]
+    assert "hamstring_stretch" in [s.id for s in plan.stretches] and "a towel or a belt" in plan.equipment()
 
 
 def test_having_equipment_again_brings_the_stretches_back():
@@ -413,7 +414,7 @@ def test_the_stored_record_leaves_out_conversation_only_fields():
     record = CoachState(pending=ResetPreferences(), last="routines", paused=True, notice="reset",
                         leave_out_today=("cat_cow",)).record()
     assert set(record) == {"v", "routine", "index", "stretch", "side", "updated", "safety_said",
-                           "equipment_noted", "prefs", "history"}
+                           "equipment_noted", "prefs", "history", "practice", "checks_said"}
 
 
 def test_the_session_form_is_a_compact_string_that_round_trips():

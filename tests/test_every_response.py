@@ -33,6 +33,7 @@ PREFERENCES = (
     Preferences(),
     Preferences(hold_offset=20, missing=("foam_roller", "massage_ball", "stretch_band")),
     Preferences(hold_offset=-10, skip=("knee_to_chest", "cat_cow", "piriformis")),
+    Preferences(detail="brief", continuous=True),
 )
 
 

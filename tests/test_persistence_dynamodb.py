@@ -292,8 +292,8 @@ def test_routine_resumes_in_a_new_session(adapter, ddb, table, caplog):
     # The Conversation's session ended itself: the next launch is a new session for the same user.
     assert convo.session.new and convo.session.session_id != first_session and convo.session.attributes == {}
     convo.launch()
-    assert "Welcome back. You were on stretch 2 of 4, knee rotations" in convo.speech
-    assert "shall we carry on" in convo.speech.lower() and not convo.ended
+    assert "Welcome back. Carry on with knee rotations, stretch 2 of 4?" in convo.speech
+    assert not convo.ended and convo.reprompt
     convo.say("AMAZON.ResumeIntent")
     assert "Stretch 2 of 4" in convo.speech and "knee rotations" in convo.speech
     assert convo.state["index"] == 1 and convo.state["routine"] == "quick"

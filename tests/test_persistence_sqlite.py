@@ -74,7 +74,7 @@ def test_stop_in_the_middle_then_resume_in_a_new_session(adapter):
     convo.say("AMAZON.StopIntent")
     assert convo.ended and convo.session.new  # the session is over
     convo.launch()
-    assert "Welcome back. You were on stretch 2 of 5, piriformis stretch, in the hips routine" in convo.speech
+    assert "Welcome back. Carry on with piriformis stretch, stretch 2 of 5?" in convo.speech
     convo.say("AMAZON.ResumeIntent")
     assert "Stretch 2 of 5: piriformis stretch." in convo.speech
     assert adapter.reads == 2  # one per session
@@ -88,12 +88,13 @@ def test_preferences_survive_sessions(adapter):
     convo.say("MissingEquipmentIntent", equipment="foam roller")
     convo.say("AMAZON.StopIntent")
     convo.say("StartRoutineIntent", routine="mid back")
-    assert "I've left out foam roller back extension" in convo.speech
-    assert "Stretch 1 of 3: cat cow" in convo.speech
+    assert "use a firm rolled-up towel for the foam roller back extension" in convo.speech
+    assert "Stretch 1 of 4: foam roller back extension" in convo.speech  # kept, with the towel
     convo.say("AMAZON.NextIntent")
-    assert "Hold for 25 seconds on this side" in convo.speech  # thread the needle: 20 s + 5
+    convo.say("AMAZON.NextIntent")
+    assert "Your right side: hold for 35 seconds" in convo.speech  # thread the needle: 30 s + 5
     assert stored(adapter, convo.session)["prefs"] == {"hold_offset": 5, "missing": ["foam_roller"], "skip": [],
-                                                        "continuous": False}
+                                                        "continuous": False, "detail": "auto"}
 
 
 def test_two_processes_share_one_file(tmp_path):
@@ -187,7 +188,7 @@ def test_resume_across_a_restart_of_the_web_server(tmp_path):
     session.end()  # the speaker timed out while the server was down
     server.start()
     try:
-        assert "You were on stretch 2 of 4, knee rotations" in say(session.launch())
+        assert "Carry on with knee rotations, stretch 2 of 4?" in say(session.launch())
         assert "Stretch 2 of 4: knee rotations." in say(session.intent("AMAZON.ResumeIntent"))
     finally:
         server.stop()

@@ -20,17 +20,18 @@ class Conversation(CoachCore):
         state = replace(state, paused=False, pending=None)
         if not state.safety_said:
             safety, state = self._safety_first(state)
-            speech = (Say(self.p("welcome_first")), *safety, Say(self.p("welcome_choices")))
+            # Kept short (at most 20 s with the safety note): the choices are in the reprompt.
+            speech = (Say(self.p("welcome_first")), *safety)
             return self._question(state, speech, StartRoutine())
         active = self._active(state)
         if active is not None:
             plan, stretch, index = active
             if self.now - datetime.fromtimestamp(state.updated, timezone.utc) <= RESUME_WINDOW:
-                speech = says(self.p("welcome_resume", number=index + 1, total=plan.total, name=stretch.name,
-                                     routine=plan.routine.name))
+                speech = says(self.p("welcome_resume"))
                 return self._question(state, speech, Resume())
-            speech = says(self.p("welcome_stale", routine=plan.routine.name))
-            return self._question(replace(state, routine=None, stretch=None), speech, StartRoutine(plan.routine.id))
+            speech = says(self.p("welcome_stale"))
+            return self._question(replace(state, routine=None, stretch=None), speech,
+                                  StartRoutine(plan.routine.id, again=True))
         speech = says(self.p("welcome_back"))
         return self._question(state, speech, StartRoutine())
 

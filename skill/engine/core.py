@@ -22,6 +22,12 @@ from .reply import Effect, Reply, ShowStretch
 from .state import CoachState
 
 
+#: After this many times through a stretch, a person hears its short cues (unless they asked otherwise).
+BRIEF_AFTER = 3
+#: The phrases that close a stretch, in turn.
+AFTER_STRETCH = ("after_stretch", "after_stretch_2", "after_stretch_3")
+
+
 class CoachCore:
     def __init__(self, locale: str | None = None, now: datetime | None = None, library: Library = LIBRARY):
         self.p: Phrases = phrases_for(locale)
@@ -62,6 +68,14 @@ class CoachCore:
     def stretch_name(self, stretch_id: str | None) -> str:
         stretch = self.library.stretches.get(stretch_id or "")
         return stretch.name if stretch else self.p("this_stretch")
+
+    def place(self, state: CoachState) -> tuple[str, int, int]:
+        """The current stretch's name, its number (from 1) and the routine's length."""
+        active = self._active(state)
+        if active is None:
+            return self.p("this_stretch"), 1, 1
+        plan, stretch, index = active
+        return stretch.name, index + 1, plan.total
 
     def current_name(self, state: CoachState) -> str:
         active = self._active(state)
@@ -118,17 +132,29 @@ class CoachCore:
         if self._hands_free(state):
             return self._narrate_part(state, plan, index, lead)  # type: ignore[attr-defined]
         state = self._at(state, plan, index)
-        stretch = plan.stretch(state.index)
-        body = narration.stretch(stretch, self.p, state.index + 1, plan.total, plan.hold_seconds(stretch))
+        body = self._stretch_speech(state, plan, state.index)
+        state = state.practised(plan.stretch(state.index).id)
         return self._ask(state, (*lead, *body, *self._closing(plan, state.index)),
                          self._step_reprompt(plan, state.index), self._show(plan, state.index))
+
+    def _brief(self, state: CoachState, stretch: Stretch) -> bool:
+        """Short cues for a stretch the person knows (or always, or never, as they asked)."""
+        detail = state.prefs.detail
+        return detail == "brief" or (detail == "auto" and state.times_done(stretch.id) >= BRIEF_AFTER)
+
+    def _stretch_speech(self, state: CoachState, plan: Plan, index: int) -> Narration:
+        stretch = plan.stretch(index)
+        return narration.stretch(stretch, self.p, index + 1, plan.total, plan.hold_seconds(stretch),
+                                 self._brief(state, stretch), plan.easier, plan.tempo,
+                                 tuple(e for e in stretch.equipment if e in plan.missing), plan.repeats)
 
     def _narrate_current(self, state: CoachState, lead: Narration = ()) -> Reply:
         plan, _, index = self._active(state)
         return self._narrate(state, plan, index, lead)
 
     def _closing(self, plan: Plan, index: int) -> Narration:
-        key = "after_last_stretch" if plan.is_last(index) else "after_stretch"
+        """After a stretch: the last one says so; the others vary, so a long routine doesn't repeat itself."""
+        key = "after_last_stretch" if plan.is_last(index) else AFTER_STRETCH[index % len(AFTER_STRETCH)]
         return (Pause(1.0), Say(self.p(key)))
 
     def _step_reprompt(self, plan: Plan, index: int) -> Narration:

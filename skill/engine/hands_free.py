@@ -13,7 +13,7 @@ from .reply import Reply
 from .state import with_prefs
 
 #: A hands-free part ends at a stretch boundary before it passes either limit (the first stretch always fits).
-PART_MAX_SECONDS = 240.0
+PART_MAX_SECONDS = 360.0
 PART_MAX_CHARS = 7000
 #: Barge-in later than this past the end of a part's timeline is implausible (the session would have closed).
 TIMELINE_SLACK_SECONDS = 120.0
@@ -30,20 +30,21 @@ class HandsFree(CoachCore):
         speech: list = list(lead)
         used_chars, used_seconds = len(ssml.render_body(speech)), duration(speech)
         index = start
+        practised = state
         while index < plan.total:
             stretch = plan.stretch(index)
-            chunk = [narration.segment_mark(index),
-                     *narration.stretch(stretch, self.p, index + 1, plan.total, plan.hold_seconds(stretch))]
+            chunk = [narration.segment_mark(index), *self._stretch_speech(state, plan, index)]
             if index + 1 < plan.total:
-                chunk += narration.rest(plan.stretch(index + 1), self.p)
+                chunk += narration.rest(plan.stretch(index + 1), self.p, previous=stretch)
             chars, seconds = len(ssml.render_body(chunk)), duration(chunk)
             if index > start and (used_chars + chars > PART_MAX_CHARS or used_seconds + seconds > PART_MAX_SECONDS):
                 break
             speech += chunk
             used_chars, used_seconds = used_chars + chars, used_seconds + seconds
+            practised = practised.practised(stretch.id)
             index += 1
         last = index - 1
-        state = self._at(state, plan, last)
+        state = self._at(replace(state, practice=practised.practice), plan, last)
         if plan.is_last(last):
             finished = self._finish(state, plan)  # type: ignore[attr-defined]
             return replace(finished, speech=(*speech, *finished.speech), effects=self._show(plan, start))

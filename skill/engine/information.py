@@ -47,8 +47,10 @@ class Information(CoachCore):
             return self._then_carry_on(state, says(self.p("about_outside")))
         plan, stretch, _ = active
         timing, side = stretch.timing, "_side" if stretch.timing.per_side else ""
-        if timing.kind == "hold":
-            length = self.p(f"about_hold{side}", seconds=plan.hold_seconds(stretch))
+        repeats = plan.repeats or timing.repeats
+        if timing.timed:
+            key = f"about_{timing.kind}{'_repeats' if repeats > 1 else ''}{side}"
+            length = self.p(key, seconds=plan.hold_seconds(stretch), repeats=repeats)
         else:
             length = self.p(f"about_reps{side}", count=timing.reps)
         line = self.p("about_stretch", name=stretch.name, targets=self.p.join(stretch.targets))

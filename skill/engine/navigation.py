@@ -36,6 +36,8 @@ class Navigation(CoachCore):
             speech = says(self.p("routine_all_skipped", routine=routine.name))
             return self._ask(state, speech, says(self.p("routine_all_skipped_reprompt")))
         safety, state = self._safety_first(state)
+        if not state.checks_said:
+            safety, state = (*safety, Say(self.p("check_first"))), replace(state, checks_said=True)
         intro = [*lead, *safety, Say(self.p("routine_intro_one" if plan.total == 1 else "routine_intro",
                                             routine=routine.name, count=plan.total,
                                             minutes=self.p.minutes(plan.seconds(self.p)),
@@ -51,6 +53,9 @@ class Navigation(CoachCore):
 
     def _change_note(self, change) -> str:
         equipment = self.library.equipment[change.equipment]["spoken"]
+        if change.alternative is not None:
+            return self.p("equipment_alternative", equipment=equipment, stretch=change.stretch.name,
+                          alternative=change.alternative)
         if change.substitute is not None:
             return self.p("equipment_swapped", equipment=equipment, stretch=change.stretch.name,
                           substitute=change.substitute.name)

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from .. import narration
 from ..content import EQUIPMENT, Library, Routine, Stretch
+from ..content.schema import ALTERNATIVES
 from ..content.schema import MAX_HOLD_SECONDS, MIN_HOLD_SECONDS
 from ..localization import Phrases
 from .state import Preferences
@@ -25,11 +26,13 @@ MAX_HOLD_OFFSET = 20
 
 @dataclass(frozen=True)
 class Change:
-    """A stretch changed for missing equipment: swapped (``substitute``) or left out (None)."""
+    """A stretch changed for missing equipment: done with something from home (``alternative``),
+    swapped (``substitute``), or left out (neither)."""
 
     stretch: Stretch
     equipment: str
     substitute: Stretch | None
+    alternative: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,20 @@ class Plan:
     stretches: tuple[Stretch, ...]
     hold_offset: int = 0
     changes: tuple[Change, ...] = ()
+
+    @property
+    def easier(self) -> bool:
+        """Every stretch in its easier version (the gentle routine)."""
+        return self.routine.variant == "easier"
+
+    @property
+    def tempo(self) -> float:
+        return self.routine.tempo
+
+    @property
+    def repeats(self) -> int | None:
+        """Holds per side, where the routine sets it for every stretch."""
+        return self.routine.holds
 
     @property
     def total(self) -> int:
@@ -61,24 +78,35 @@ class Plan:
 
     def hold_seconds(self, stretch: Stretch) -> int | None:
         """The hold for this person, or None for a stretch done in reps."""
-        if stretch.timing.kind != "hold":
+        if not stretch.timing.timed:
             return None
         return min(max(stretch.timing.hold_seconds + self.hold_offset, MIN_HOLD_SECONDS), MAX_HOLD_SECONDS)
 
     def seconds(self, p: Phrases, start: int = 0) -> float:
         """Estimated time for the stretches from ``start`` to the end."""
-        return sum(_stretch_seconds(s, p, self.hold_seconds(s)) for s in self.stretches[start:])
+        return sum(_stretch_seconds(s, p, self.hold_seconds(s), self.easier, self.tempo, self.repeats)
+                   for s in self.stretches[start:])
 
     def equipment(self) -> list[str]:
+        """What to have ready, as spoken: the equipment, or what to use from home instead."""
         needed: list[str] = []
         for stretch in self.stretches:
-            needed += [EQUIPMENT[e] for e in stretch.equipment if EQUIPMENT[e] not in needed]
+            for item in stretch.equipment:
+                spoken = ALTERNATIVES[item] if item in self.missing else EQUIPMENT[item]
+                if spoken not in needed:
+                    needed.append(spoken)
         return needed
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Equipment the person doesn't have, done with something from home instead."""
+        return tuple(dict.fromkeys(c.equipment for c in self.changes if c.alternative))
 
 
 @lru_cache(maxsize=512)
-def _stretch_seconds(stretch: Stretch, p: Phrases, hold_seconds: int | None) -> float:
-    return narration.stretch_seconds(stretch, p, hold_seconds)
+def _stretch_seconds(stretch: Stretch, p: Phrases, hold_seconds: int | None, easier: bool = False,
+                     tempo: float = 1.0, repeats: int | None = None) -> float:
+    return narration.stretch_seconds(stretch, p, hold_seconds, easier, tempo, repeats)
 
 
 def plan_for(library: Library, routine_id: str, prefs: Preferences = Preferences(),
@@ -94,6 +122,10 @@ def plan_for(library: Library, routine_id: str, prefs: Preferences = Preferences
         missing = next((e for e in stretch.equipment if e in prefs.missing), None)
         if missing is None:
             chosen.append(stretch)
+            continue
+        if all(e in ALTERNATIVES for e in stretch.equipment if e in prefs.missing):
+            chosen.append(stretch)  # done with something from home instead
+            changes.append(Change(stretch, missing, None, ALTERNATIVES[missing]))
             continue
         substitute = library.stretches.get(stretch.without_equipment or "")
         if (substitute is not None and substitute.id not in routine.stretch_ids

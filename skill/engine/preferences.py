@@ -33,6 +33,14 @@ class PreferenceChanges(CoachCore):
             line = self.p(key, seconds=abs(wanted))
         return self._then_carry_on(state, says(line))
 
+    def instructions_brief(self, state: CoachState) -> Reply:
+        """"Shorter instructions": the key cues only, from the next stretch on, remembered."""
+        return self._then_carry_on(with_prefs(state, detail="brief"), says(self.p("detail_brief")))
+
+    def instructions_full(self, state: CoachState) -> Reply:
+        """"More detail": the whole setup every time, remembered."""
+        return self._then_carry_on(with_prefs(state, detail="full"), says(self.p("detail_full")))
+
     def lack_equipment(self, state: CoachState, equipment_name: str | None) -> Reply:
         equipment = self.library.find_equipment(equipment_name)
         if equipment is None:

@@ -61,6 +61,8 @@ class StartRoutine(Question):
 
     kind: ClassVar[str] = "start"
     routine: str | None = None
+    #: An unfinished routine from an earlier day, offered again from the top.
+    again: bool = False
 
     def yes(self, coach, state):
         return coach.start(state, self.routine)
@@ -69,7 +71,7 @@ class StartRoutine(Question):
         return coach.choose_instead(state, None)
 
     def ask(self, coach, state):
-        return says(coach.p("ask_start", routine=coach.routine_name(self.routine)))
+        return says(coach.p("ask_start_again" if self.again else "ask_start", routine=coach.routine_name(self.routine)))
 
     def reprompt(self, coach, state):
         return says(coach.p("launch_reprompt", routine=coach.routine_name(self.routine)))
@@ -123,7 +125,8 @@ class Resume(Question):
         return coach.choose_instead(state, state.routine)
 
     def ask(self, coach, state):
-        return says(coach.p("ask_resume", name=coach.current_name(state)))
+        name, number, total = coach.place(state)
+        return says(coach.p("ask_resume", name=name, number=number, total=total))
 
     def reprompt(self, coach, state):
         return says(coach.p("resume_reprompt"))
@@ -271,7 +274,7 @@ def decode(raw: Any) -> Question | None:
         kind, _, arg = raw.partition(":")
         if raw in _LEGACY:
             return _LEGACY[raw]
-        legacy = {"start": lambda: StartRoutine(arg), "skip": lambda: HurtOptions(arg),
+        legacy = {"start": lambda: StartRoutine(arg, again=True), "skip": lambda: HurtOptions(arg),
                   "skip_forever": lambda: LeaveOut(arg)}
         if kind in legacy and arg:
             return legacy[kind]()

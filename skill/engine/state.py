@@ -28,6 +28,9 @@ SCHEMA_VERSION = 2
 #: Session strings this process wrote lately, with the (immutable) states they encode.
 _RECENT: dict[str, "CoachState"] = {}
 _RECENT_LIMIT = 1024
+#: Instruction levels a person can choose; and the highest practice count kept per stretch.
+DETAIL_LEVELS = ("auto", "brief", "full")
+PRACTICE_CAP = 99
 #: Completed routines remembered (enough for a weekly count and a long streak).
 HISTORY_LIMIT = 60
 
@@ -42,10 +45,12 @@ class Preferences:
     skip: tuple[str, ...] = ()
     #: Narrate several stretches per response without waiting for "next".
     continuous: bool = False
+    #: How much instruction: "auto" (short once a stretch is familiar), "brief" or "full".
+    detail: str = "auto"
 
     def to_dict(self) -> dict:
         return {"hold_offset": self.hold_offset, "missing": list(self.missing), "skip": list(self.skip),
-                "continuous": self.continuous}
+                "continuous": self.continuous, "detail": self.detail}
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,10 @@ class CoachState:
     pending: Question | None = None
     #: What "repeat" replays outside a routine.
     last: str | None = None
-    #: The one-time safety note has been given.
+    #: The one-time safety note has been given (at the first welcome).
     safety_said: bool = False
+    #: The one-time "see a doctor first if ..." note has been given (before the first routine).
+    checks_said: bool = False
     #: The note about stretches left out for missing equipment has been given.
     equipment_noted: bool = False
     prefs: Preferences = field(default_factory=Preferences)
@@ -83,17 +90,29 @@ class CoachState:
     #: Stretch ids left out for this session only, after the person mentioned a health condition.
     #: The condition itself is never kept anywhere; this is session-only and never stored.
     leave_out_today: tuple[str, ...] = ()
+    #: How many times the person has been coached through each stretch: (stretch id, count).
+    practice: tuple[tuple[str, int], ...] = ()
+
+    def times_done(self, stretch_id: str) -> int:
+        return dict(self.practice).get(stretch_id, 0)
+
+    def practised(self, stretch_id: str) -> "CoachState":
+        """One more time through ``stretch_id`` (counts stop at PRACTICE_CAP; they only decide brief cues)."""
+        counts = dict(self.practice)
+        counts[stretch_id] = min(counts.get(stretch_id, 0) + 1, PRACTICE_CAP)
+        return replace(self, practice=tuple(sorted(counts.items())))
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "v": SCHEMA_VERSION, "routine": self.routine, "index": self.index, "stretch": self.stretch,
             "side": self.side, "updated": self.updated, "paused": self.paused,
             "pending": questions.encode(self.pending),
-            "last": self.last, "safety_said": self.safety_said, "equipment_noted": self.equipment_noted,
+            "last": self.last, "safety_said": self.safety_said, "checks_said": self.checks_said, "equipment_noted": self.equipment_noted,
             "prefs": self.prefs.to_dict(), "history": [list(item) for item in self.history], "notice": self.notice,
             "hands_free": self.hands_free, "timeline_at": self.timeline_at,
             "timeline": [list(item) for item in self.timeline],
             "leave_out_today": list(self.leave_out_today),
+            "practice": [list(item) for item in self.practice],
         }
 
     def record(self) -> dict[str, Any]:
@@ -144,8 +163,9 @@ class CoachState:
 
 
 #: Fields kept in the store.
-RECORD_FIELDS = ("routine", "index", "stretch", "side", "updated", "safety_said", "equipment_noted", "prefs",
-                 "history")
+RECORD_FIELDS = ("routine", "index", "stretch", "side", "updated", "safety_said", "checks_said", "equipment_noted",
+                 "prefs",
+                 "history", "practice")
 
 
 def _optional_str(value: Any) -> str | None:
@@ -186,7 +206,25 @@ def _prefs(value: Any) -> Preferences:
         missing=_str_tuple(value.get("missing", [])),
         skip=_str_tuple(value.get("skip", [])),
         continuous=_bool(value.get("continuous", False)),
+        detail=_choice(value.get("detail", "auto"), DETAIL_LEVELS),
     )
+
+
+def _choice(value: Any, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"expected one of {', '.join(allowed)}")
+    return value
+
+
+def _practice(value: Any) -> tuple[tuple[str, int], ...]:
+    if not isinstance(value, (list, tuple)) or len(value) > 100:
+        raise TypeError("expected a short list")
+    items = {}
+    for item in value:
+        if not isinstance(item, (list, tuple)) or len(item) != 2 or not isinstance(item[0], str) or len(item[0]) > 64:
+            raise TypeError("expected [stretch id, count] pairs")
+        items[item[0]] = _int(item[1], 0, PRACTICE_CAP)
+    return tuple(sorted(items.items()))
 
 
 def _history(value: Any) -> tuple[tuple[str, str], ...]:
@@ -222,6 +260,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "pending": questions.decode,
     "last": _optional_str,
     "safety_said": _bool,
+    "checks_said": _bool,
     "equipment_noted": _bool,
     "prefs": _prefs,
     "history": _history,
@@ -230,6 +269,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "timeline_at": _int,
     "timeline": _timeline,
     "leave_out_today": _str_tuple,
+    "practice": _practice,
 }
 assert set(_CHECKS) == {f.name for f in fields(CoachState)} == set(CoachState().to_dict()) - {"v"}
 

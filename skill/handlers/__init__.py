@@ -6,12 +6,12 @@
 from .answers import NoHandler, YesHandler
 from .base import CoachIntentHandler
 from .comfort import EasierHandler, HealthConditionHandler, HurtsHandler, RedFlagHandler
-from .information import (AboutStretchHandler, HowManyLeftHandler, HowToHandler, ListRoutinesHandler, ListStretchesHandler, ProgressHandler,
-                          WhereAmIHandler)
+from .information import (AboutStretchHandler, HowManyLeftHandler, HowToHandler, ListRoutinesHandler,
+                          ListStretchesHandler, ProgressHandler, WhereAmIHandler)
 from .hands_free import AlwaysHandsFreeHandler, HandsFreeHandler, StepModeHandler
 from .launch import LaunchHandler, StartRoutineHandler
-from .preferences import (HaveEquipmentHandler, LongerHoldsHandler, MissingEquipmentHandler,
-                          ResetPreferencesHandler, ShorterHoldsHandler)
+from .preferences import (HaveEquipmentHandler, LongerHoldsHandler, MissingEquipmentHandler, MoreDetailHandler,
+                          ResetPreferencesHandler, ShorterHoldsHandler, ShorterInstructionsHandler)
 from .navigation import (NextHandler, PauseHandler, PreviousHandler, RepeatHandler, ResumeHandler, SkipHandler,
                          StartOverHandler)
 from .session import (ErrorHandler, FallbackHandler, HelpHandler, SessionEndedHandler, StopHandler,
@@ -23,9 +23,10 @@ REQUEST_HANDLERS = (
     HandsFreeHandler(), AlwaysHandsFreeHandler(), StepModeHandler(),
     NextHandler(), PreviousHandler(), RepeatHandler(), StartOverHandler(), SkipHandler(), PauseHandler(),
     ResumeHandler(),
-    WhereAmIHandler(), HowManyLeftHandler(), AboutStretchHandler(), HowToHandler(), ListRoutinesHandler(), ListStretchesHandler(),
-    ProgressHandler(),
-    LongerHoldsHandler(), ShorterHoldsHandler(), MissingEquipmentHandler(), HaveEquipmentHandler(),
+    WhereAmIHandler(), HowManyLeftHandler(), AboutStretchHandler(), HowToHandler(), ListRoutinesHandler(),
+    ListStretchesHandler(), ProgressHandler(),
+    LongerHoldsHandler(), ShorterHoldsHandler(), ShorterInstructionsHandler(), MoreDetailHandler(),
+    MissingEquipmentHandler(), HaveEquipmentHandler(),
     ResetPreferencesHandler(),
     EasierHandler(), HurtsHandler(), RedFlagHandler(), HealthConditionHandler(),
     YesHandler(), NoHandler(),

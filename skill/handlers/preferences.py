@@ -1,4 +1,4 @@
-"""Preferences set by voice: hold length, equipment, reset."""
+"""Preferences set by voice: hold length, how much instruction, equipment, reset."""
 
 from __future__ import annotations
 
@@ -12,3 +12,6 @@ MissingEquipmentHandler = coach_handler("MissingEquipmentHandler", "MissingEquip
 HaveEquipmentHandler = coach_handler("HaveEquipmentHandler", "HaveEquipmentIntent", Coach.have_equipment,
                                      slot="equipment")
 ResetPreferencesHandler = coach_handler("ResetPreferencesHandler", "ResetPreferencesIntent", Coach.reset_preferences)
+ShorterInstructionsHandler = coach_handler("ShorterInstructionsHandler", "ShorterInstructionsIntent",
+                                           Coach.instructions_brief)
+MoreDetailHandler = coach_handler("MoreDetailHandler", "MoreDetailIntent", Coach.instructions_full)
