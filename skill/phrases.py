@@ -70,7 +70,7 @@ PHRASES: dict[str, str] = {
     "two": "Two.",
     "one": "One.",
     "release": "And release.",
-    "reps_intro": "Let's do {count}, slowly, with your breath.",
+    "reps_intro": "{count} slow rounds, with your breath.",
     "reps_intro_side": "Your {side} side: {count} slow rounds, with your breath.",
     "last_one": "Last one.",
     "reps_done": "And relax.",
