@@ -34,6 +34,8 @@ REST_SECONDS = 5
 POSITION_CHANGE_REST_SECONDS = 10
 EQUIPMENT_REST_SECONDS = 15
 SEGMENT = "segment:"
+#: Ways of saying "take a moment to get into position", so a routine doesn't repeat one sentence.
+GET_INTO_POSITION = ("get_into_position", "get_into_position_2", "get_into_position_3")
 
 
 def hold(seconds: int, p: Phrases, kind: str = "hold") -> list[Segment]:
@@ -102,7 +104,7 @@ def _variant_seconds(variant: Timing, stretch: Stretch, hold_seconds: int | None
 
 
 def timed_part(stretch: Stretch, p: Phrases, hold_seconds: int | None = None, easier: bool = False,
-               tempo: float = 1.0, repeats: int | None = None) -> list[Segment]:
+               tempo: float = 1.0, repeats: int | None = None, brief: bool = False) -> list[Segment]:
     """The timed part for every side, naming the side, with the switch steps between them.
 
     ``easier`` uses the easier variant's own timing and switch steps where it has them; ``repeats``
@@ -114,6 +116,7 @@ def timed_part(stretch: Stretch, p: Phrases, hold_seconds: int | None = None, ea
         hold_seconds = _variant_seconds(timing, stretch, hold_seconds) if timing.timed else None
         steps = stretch.easier.switch or steps
     sides = (stretch.first_side, stretch.second_side) if timing.per_side else (None,)
+    breathing = "" if brief else p.localise(stretch.breathing)  # a person who knows it needs no reminder
     segments: list[Segment] = []
     for number, side in enumerate(sides):
         if number:
@@ -127,9 +130,9 @@ def timed_part(stretch: Stretch, p: Phrases, hold_seconds: int | None = None, ea
                     segments.append(Say(p(f"{verb}_again", seconds=seconds)))
                 elif side:
                     segments.append(Say(p(f"{verb}_intro_side", seconds=seconds, side=p(side),
-                                          breathing=p.localise(stretch.breathing))))
+                                          breathing=breathing).strip()))
                 else:
-                    segments.append(Say(p(f"{verb}_intro", seconds=seconds, breathing=p.localise(stretch.breathing))))
+                    segments.append(Say(p(f"{verb}_intro", seconds=seconds, breathing=breathing).strip()))
                 segments += hold(seconds, p, verb)
                 segments.append(Say(p("release" if verb == "hold" else "roll_done")))
         else:
@@ -182,13 +185,14 @@ def stretch(stretch: Stretch, p: Phrases, number: int | None = None, total: int 
         segments += _cues(stretch.setup, p, CUE_PAUSE)
         if stretch.caution_at == "setup":
             segments += caution
-        segments += [Say(p("get_into_position")), Pause(SETTLE_PAUSE), *_cues(stretch.movement, p, CUE_PAUSE)]
+        settle = GET_INTO_POSITION[sum(map(ord, stretch.id)) % len(GET_INTO_POSITION)]  # varied, and stable
+        segments += [Say(p(settle)), Pause(SETTLE_PAUSE), *_cues(stretch.movement, p, CUE_PAUSE)]
         if stretch.caution_at == "movement":
             segments += caution
     if easier:
         segments += [Say(p("easier_intro", variant=p.localise(stretch.easier.name))),
                      *_cues(stretch.easier.cues, p, CUE_PAUSE)]
-    segments += timed_part(stretch, p, hold_seconds, easier, tempo, repeats)
+    segments += timed_part(stretch, p, hold_seconds, easier, tempo, repeats, brief)
     return tuple(segments)
 
 

@@ -74,8 +74,10 @@ def test_the_roller_caution_and_the_chair_for_the_lunge_come_before_moving():
     roller = LIBRARY.stretch("foam_roller_extension")
     assert roller.position == "seated" and roller.caution_at == "setup"
     assert "lower back" in roller.caution and "neck" in roller.caution
-    lunge = plain_text(narration.stretch(LIBRARY.stretch("hip_flexor_stretch"), P, 1, 1))
-    assert "chair" in lunge.split("Take a moment")[0] and "open your eyes" in lunge.lower()
+    hip_flexor = LIBRARY.stretch("hip_flexor_stretch")
+    lunge = plain_text(narration.stretch(hip_flexor, P, 1, 1))
+    before_moving = lunge.split(hip_flexor.movement[0])[0]
+    assert "chair" in before_moving and "open your eyes" in before_moving.lower()
 
 
 # --- cues that work with eyes closed ------------------------------------------------------------

@@ -94,9 +94,9 @@ def test_a_stretch_is_narrated_in_order():
 
 def test_equipment_is_announced():
     words = plain_text(narration.stretch(LIBRARY.stretch("hamstring_stretch"), P, 1, 1))
-    assert "You'll need a stretch band." in words
+    assert "You'll use a stretch band." in words
     at_home = plain_text(narration.stretch(LIBRARY.stretch("hamstring_stretch"), P, 1, 1, missing=("stretch_band",)))
-    assert "You'll need a towel or a belt." in at_home and "stretch band" not in at_home
+    assert "You'll use a towel or a belt." in at_home and "stretch band" not in at_home
 
 
 def test_easier_variant_is_narrated_and_timed():
