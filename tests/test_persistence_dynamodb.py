@@ -95,9 +95,9 @@ def _no_unhandled_errors(caplog) -> None:
 def realistic_state() -> CoachState:
     return CoachState(routine="quick", index=2, stretch="cat_cow", side=1, updated=1_764_000_000,
                       safety_said=True, equipment_noted=True,
-                      prefs=Preferences(hold_offset=-10, missing=("chair", "strap"), skip=("cobra",),
-                                        continuous=True),
-                      history=(("2026-11-20", "quick"), ("2026-11-21", "desk"), ("2026-11-23", "quick")))
+                      prefs=Preferences(hold_offset=-10, missing=("foam_roller", "stretch_band"),
+                                        skip=("back_extension",), continuous=True),
+                      history=(("2026-11-20", "quick"), ("2026-11-21", "hips"), ("2026-11-23", "quick")))
 
 
 # --- 1. Create, load, save, and numbers both ways ----------------------------------------------
@@ -139,7 +139,7 @@ def test_realistic_record_round_trips(adapter, ddb, table):
     item = ddb.get_item(TableName=table, Key={"id": {"S": session.user_id}}, ConsistentRead=True)["Item"]
     assert set(item) == {"id", "attributes"}
     assert item["attributes"]["M"]["index"] == {"N": "2"}
-    assert item["attributes"]["M"]["prefs"]["M"]["missing"] == {"L": [{"S": "chair"}, {"S": "strap"}]}
+    assert item["attributes"]["M"]["prefs"]["M"]["missing"] == {"L": [{"S": "foam_roller"}, {"S": "stretch_band"}]}
     # Another user sees nothing of it.
     assert adapter.get_attributes(envelope_for(Session())) == {}
 

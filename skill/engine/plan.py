@@ -16,12 +16,10 @@ from ..content import EQUIPMENT, Library, Routine, Stretch
 from ..content.schema import ALTERNATIVES
 from ..content.schema import MAX_HOLD_SECONDS, MIN_HOLD_SECONDS
 from ..localization import Phrases
-from .state import Preferences
+from .state import MAX_HOLD_OFFSET, MIN_HOLD_OFFSET, Preferences
 
 #: How far "make holds longer/shorter" may move a hold, in seconds, and by how much each time.
 HOLD_STEP = 5
-MIN_HOLD_OFFSET = -10
-MAX_HOLD_OFFSET = 20
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,10 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from typing import Any, Callable, Mapping
 
+from ..content import LIBRARY
 from . import questions
 from .questions import Question
 
@@ -28,6 +30,12 @@ SCHEMA_VERSION = 2
 #: Session strings this process wrote lately, with the (immutable) states they encode.
 _RECENT: dict[str, "CoachState"] = {}
 _RECENT_LIMIT = 1024
+#: Limits on what is read from a session or a store (both are input).
+EARLIEST_DAY, LATEST_DAY = date(2020, 1, 1), date(2100, 1, 1)
+LATEST_TIME = 4_102_444_800  # 2100-01-01 in epoch seconds
+MAX_IDS = 64
+#: A stored record larger than this is refused (a full one is under 3 KB).
+MAX_RECORD_BYTES = 8 * 1024
 #: Instruction levels a person can choose; and the highest practice count kept per stretch.
 DETAIL_LEVELS = ("auto", "brief", "full")
 PRACTICE_CAP = 99
@@ -47,10 +55,15 @@ class Preferences:
     continuous: bool = False
     #: How much instruction: "auto" (short once a stretch is familiar), "brief" or "full".
     detail: str = "auto"
+    #: When each preference last changed (field name, epoch seconds): two devices' changes merge by it.
+    changed: tuple[tuple[str, int], ...] = ()
 
     def to_dict(self) -> dict:
-        return {"hold_offset": self.hold_offset, "missing": list(self.missing), "skip": list(self.skip),
-                "continuous": self.continuous, "detail": self.detail}
+        values = {"hold_offset": self.hold_offset, "missing": list(self.missing), "skip": list(self.skip),
+                  "continuous": self.continuous, "detail": self.detail}
+        if self.changed:
+            values["changed"] = dict(self.changed)
+        return values
 
 
 @dataclass(frozen=True)
@@ -201,13 +214,54 @@ def _str_tuple(value: Any) -> tuple[str, ...]:
 def _prefs(value: Any) -> Preferences:
     if not isinstance(value, Mapping):
         raise TypeError("expected an object")
+    offset = _int(value.get("hold_offset", 0), -(2**31), 2**31)
     return Preferences(
-        hold_offset=_int(value.get("hold_offset", 0), -60, 60),
-        missing=_str_tuple(value.get("missing", [])),
-        skip=_str_tuple(value.get("skip", [])),
+        hold_offset=min(max(offset, MIN_HOLD_OFFSET), MAX_HOLD_OFFSET),
+        missing=_known(value.get("missing", []), LIBRARY.equipment),
+        skip=_known(value.get("skip", []), LIBRARY.stretches),
         continuous=_bool(value.get("continuous", False)),
         detail=_choice(value.get("detail", "auto"), DETAIL_LEVELS),
+        changed=_changed(value.get("changed", {})),
     )
+
+
+def _known(value: Any, known: Mapping) -> tuple[str, ...]:
+    """Ids from a list, keeping only those the content knows (a stretch may have been removed since)."""
+    return tuple(item for item in _str_tuple(value)[:MAX_IDS] if item in known)
+
+
+def _changed(value: Any) -> tuple[tuple[str, int], ...]:
+    if not isinstance(value, Mapping):
+        raise TypeError("expected an object")
+    return tuple(sorted((name, _time(stamp)) for name, stamp in value.items() if name in PREFERENCE_FIELDS))
+
+
+def _time(value: Any) -> int:
+    """Epoch seconds, brought within sensible limits (the UNIX epoch to 2100)."""
+    return min(max(_int(value, -(2**63), 2**63), 0), LATEST_TIME)
+
+
+def _routine_id(value: Any) -> str | None:
+    value = _optional_str(value)
+    return value if value in LIBRARY.routines else None
+
+
+def _stretch_id(value: Any) -> str | None:
+    value = _optional_str(value)
+    return value if value in LIBRARY.stretches else None
+
+
+def _last(value: Any) -> str | None:
+    """What "repeat" replays outside a routine: one of a few forms, nothing else."""
+    value = _optional_str(value)
+    if value in ("routines", "stretches", "help") or (value or "").removeprefix("howto:") in LIBRARY.stretches:
+        return value
+    return None
+
+
+def _notice(value: Any) -> str | None:
+    value = _optional_str(value)
+    return value if value == "reset" else None
 
 
 def _choice(value: Any, allowed: tuple[str, ...]) -> str:
@@ -223,19 +277,26 @@ def _practice(value: Any) -> tuple[tuple[str, int], ...]:
     for item in value:
         if not isinstance(item, (list, tuple)) or len(item) != 2 or not isinstance(item[0], str) or len(item[0]) > 64:
             raise TypeError("expected [stretch id, count] pairs")
-        items[item[0]] = _int(item[1], 0, PRACTICE_CAP)
+        if item[0] in LIBRARY.stretches:
+            items[item[0]] = _int(item[1], 0, PRACTICE_CAP)
     return tuple(sorted(items.items()))
 
 
 def _history(value: Any) -> tuple[tuple[str, str], ...]:
+    """Completed routines: real dates from 2020 to 2100, routines the content knows."""
     if not isinstance(value, (list, tuple)):
         raise TypeError("expected a list")
     items = []
-    for item in value:
+    for item in value[-4 * HISTORY_LIMIT:]:
         if (not isinstance(item, (list, tuple)) or len(item) != 2
                 or not all(isinstance(part, str) for part in item) or len(item[0]) != 10):
             raise TypeError("expected [date, routine] pairs")
-        items.append((item[0], item[1]))
+        try:
+            day = date.fromisoformat(item[0])
+        except ValueError:
+            continue
+        if EARLIEST_DAY <= day <= LATEST_DAY and item[1] in LIBRARY.routines:
+            items.append((item[0], item[1]))
     return tuple(items[-HISTORY_LIMIT:])
 
 
@@ -251,24 +312,24 @@ def _timeline(value: Any) -> tuple[tuple[int, int, int], ...]:
 
 
 _CHECKS: dict[str, Callable[[Any], Any]] = {
-    "routine": _optional_str,
-    "index": lambda v: _int(v, 0, 1000),
-    "stretch": _optional_str,
+    "routine": _routine_id,
+    "index": lambda v: _int(v, 0, len(LIBRARY.stretches)),
+    "stretch": _stretch_id,
     "side": lambda v: _int(v, 0, 1),
-    "updated": _int,
+    "updated": _time,
     "paused": _bool,
     "pending": questions.decode,
-    "last": _optional_str,
+    "last": _last,
     "safety_said": _bool,
     "checks_said": _bool,
     "equipment_noted": _bool,
     "prefs": _prefs,
     "history": _history,
-    "notice": _optional_str,
+    "notice": _notice,
     "hands_free": _bool,
-    "timeline_at": _int,
+    "timeline_at": _time,
     "timeline": _timeline,
-    "leave_out_today": _str_tuple,
+    "leave_out_today": lambda v: _known(v, LIBRARY.stretches),
     "practice": _practice,
 }
 assert set(_CHECKS) == {f.name for f in fields(CoachState)} == set(CoachState().to_dict()) - {"v"}
@@ -326,3 +387,51 @@ def _decode(raw: Any) -> CoachState:
 
 def with_prefs(state: CoachState, **changes: Any) -> CoachState:
     return replace(state, prefs=replace(state.prefs, **changes))
+
+
+#: The preferences a person sets by voice, each merged on its own.
+PREFERENCE_FIELDS = ("hold_offset", "missing", "skip", "continuous", "detail")
+#: Bounds of "make holds longer/shorter" (the plan applies the same; kept here so stored values are bounded).
+MIN_HOLD_OFFSET, MAX_HOLD_OFFSET = -10, 20
+
+
+def stamp_preferences(before: CoachState, after: CoachState, now: int) -> CoachState:
+    """``after`` with the time of this turn on each preference that changed since ``before``."""
+    changed = dict(after.prefs.changed)
+    for name in PREFERENCE_FIELDS:
+        if getattr(before.prefs, name) != getattr(after.prefs, name):
+            changed[name] = min(max(now, 0), LATEST_TIME)
+    if changed == dict(after.prefs.changed):
+        return after
+    return with_prefs(after, changed=tuple(sorted(changed.items())))
+
+
+def merge_records(theirs: CoachState, ours: CoachState) -> CoachState:
+    """What another session stored (``theirs``), merged into this session's state (``ours``), losing neither.
+
+    Two devices of one person can both be in a session. Completed routines are a union by day and routine;
+    each preference is the one changed last; the place is the one changed last; practice counts take the
+    larger; one-time notes said on either device stay said. Session-only fields are this session's.
+    """
+    history = tuple(sorted(set(theirs.history) | set(ours.history)))[-HISTORY_LIMIT:]
+    when_theirs, when_ours = dict(theirs.prefs.changed), dict(ours.prefs.changed)
+    prefs_values, changed = {}, {}
+    for name in PREFERENCE_FIELDS:
+        source = theirs if when_theirs.get(name, 0) > when_ours.get(name, 0) else ours
+        prefs_values[name] = getattr(source.prefs, name)
+        stamp = max(when_theirs.get(name, 0), when_ours.get(name, 0))
+        if stamp:
+            changed[name] = stamp
+    prefs = Preferences(**prefs_values, changed=tuple(sorted(changed.items())))
+    practice = dict(theirs.practice)
+    for stretch_id, count in ours.practice:
+        practice[stretch_id] = max(practice.get(stretch_id, 0), count)
+    merged = replace(ours, history=history, prefs=prefs, practice=tuple(sorted(practice.items())),
+                     safety_said=theirs.safety_said or ours.safety_said,
+                     checks_said=theirs.checks_said or ours.checks_said,
+                     equipment_noted=theirs.equipment_noted and ours.equipment_noted)
+    if theirs.updated > ours.updated:  # the other device moved the place later: theirs stands
+        merged = replace(merged, routine=theirs.routine, index=theirs.index, stretch=theirs.stretch,
+                         side=theirs.side, updated=theirs.updated, pending=None, paused=False, timeline=(),
+                         timeline_at=0)
+    return merged
