@@ -5,7 +5,10 @@ from __future__ import annotations
 import copy
 import http.client
 import json
+import logging
+import socket
 import threading
+import time
 
 import pytest
 from werkzeug.serving import make_server
@@ -93,6 +96,54 @@ def test_a_chunked_body_over_the_limit_gets_413(server):
     status, raw = response.status, response.read()
     connection.close()
     assert status == 413 and json.loads(raw)["error"]
+
+
+MALFORMED_CHUNKED = {
+    "chunk size zz": b"zz\r\n{}\r\n0\r\n\r\n",
+    "missing CRLF after a chunk": b"2\r\n{}XX0\r\n\r\n",
+    "chunk longer than its size": b"2\r\n{}}}\r\n0\r\n\r\n",
+    "negative chunk size": b"-2\r\n{}\r\n0\r\n\r\n",
+}
+
+
+UNREADABLE = {"error": "request body could not be read"}
+
+
+def post_chunked(port: int, framed: bytes):
+    """POST ``framed`` as the body of a chunked request, byte for byte, over a real socket."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + framed)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        raw = response.read()
+    assert b"Traceback" not in raw
+    return response.status, json.loads(raw)
+
+
+@pytest.mark.parametrize("name", MALFORMED_CHUNKED)
+def test_a_malformed_chunked_body_gets_400_and_no_traceback(server, caplog, name):
+    """A bad chunk size or a missing CRLF is the client's error: 400, the short JSON body, no traceback logged."""
+    with caplog.at_level(logging.INFO):
+        status, body = post_chunked(server, MALFORMED_CHUNKED[name])
+    assert (status, body) == (400, UNREADABLE)
+    assert not [record for record in caplog.records if record.exc_info or record.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("name", MALFORMED_CHUNKED)
+def test_a_malformed_chunked_body_gets_400_under_gunicorn(live_server, name):
+    """gunicorn reports bad chunks with its own exception types (not OSError): the same 400, no traceback."""
+    logged_before = len(live_server.log())
+    status, body = post_chunked(int(live_server.rsplit(":", 1)[1]), MALFORMED_CHUNKED[name])
+    assert (status, body) == (400, UNREADABLE)
+    time.sleep(0.1)  # gunicorn's log is written by another process
+    assert "Traceback" not in live_server.log()[logged_before:]
+
+
+def test_a_well_formed_chunked_body_is_served(server):
+    raw = json.dumps(envelope()).encode()
+    status, body = post_chunked(server, b"%x\r\n%s\r\n0\r\n\r\n" % (len(raw), raw))
+    assert status == 200 and not response_problems(body)
 
 
 @pytest.mark.parametrize("body", [b"[" * 60_000 + b"]" * 60_000, json.dumps(json.loads("{\"a\":" * 70 + "1" + "}" * 70)).encode()])

@@ -11,6 +11,7 @@ against local sockets.
 from __future__ import annotations
 
 import base64
+import functools
 import http.server
 import json
 import socket
@@ -18,8 +19,12 @@ import threading
 import time
 import urllib.error
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from skill import verification
 from skill.devtools.envelopes import DEFAULT_SKILL_ID, Session
@@ -33,7 +38,7 @@ from skill.verification import (
 )
 from skill.web import create_app
 
-from .certificates import NOW, chain, trusted_roots
+from .certificates import NOW, Chain, chain, intermediate_ca, rsa_key, trusted_roots
 
 SKILL_ID = DEFAULT_SKILL_ID
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
@@ -63,6 +68,44 @@ BAD_URLS = {
     "IP address host": "https://52.216.0.1/echo.api/echo-api-cert.pem",
     "file scheme": "file:///echo.api/echo-api-cert.pem",
     "empty": "",
+    # Finding 1: the path is fetched exactly as checked, so dot segments (plain or percent-encoded, any case)
+    # and encoded slashes or backslashes are refused outright, even where they would normalise back under
+    # /echo.api/: the server might not normalise them as we do.
+    "traversal back under /echo.api/": "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem",
+    "percent-encoded traversal back": "https://s3.amazonaws.com/echo.api/%2E%2E/echo.api/echo-api-cert.pem",
+    "traversal from another bucket": "https://s3.amazonaws.com/evil-bucket/%2e%2e/echo.api/echo-api-cert.pem",
+    "plain traversal from another bucket": "https://s3.amazonaws.com/evil-bucket/../echo.api/echo-api-cert.pem",
+    "mixed-case encoded traversal": "https://s3.amazonaws.com/echo.api/%2e%2E/echo.api/echo-api-cert.pem",
+    "half-encoded traversal": "https://s3.amazonaws.com/echo.api/.%2e/echo.api/echo-api-cert.pem",
+    "dot segment": "https://s3.amazonaws.com/echo.api/./echo-api-cert.pem",
+    "encoded dot segment": "https://s3.amazonaws.com/echo.api/%2e/echo-api-cert.pem",
+    "trailing dot segment": "https://s3.amazonaws.com/echo.api/echo-api-cert.pem/..",
+    "encoded slash": "https://s3.amazonaws.com/echo.api/evil%2fecho-api-cert.pem",
+    "encoded slash, upper case": "https://s3.amazonaws.com/echo.api/evil%2Fecho-api-cert.pem",
+    "encoded backslash traversal": "https://s3.amazonaws.com/echo.api/..%5cevil-bucket%5cecho-api-cert.pem",
+    "encoded backslash, upper case": "https://s3.amazonaws.com/echo.api/..%5Cevil-bucket%5Cecho-api-cert.pem",
+    "backslash traversal": "https://s3.amazonaws.com/echo.api/..\\evil-bucket\\echo-api-cert.pem",
+    "empty segment": "https://s3.amazonaws.com/echo.api//echo-api-cert.pem",
+    # Finding 4: what Amazon's rules don't allow (exactly https, s3.amazonaws.com, port 443 if any, /echo.api/).
+    "userinfo": "https://user@s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "empty userinfo": "https://@s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "userinfo with a password": "https://user:pass@s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "port 443 with a leading zero": "https://s3.amazonaws.com:0443/echo.api/echo-api-cert.pem",
+    "empty port": "https://s3.amazonaws.com:/echo.api/echo-api-cert.pem",
+    "signed port": "https://s3.amazonaws.com:+443/echo.api/echo-api-cert.pem",
+    "query string": "https://s3.amazonaws.com/echo.api/echo-api-cert.pem?versionId=1",
+    "empty query": "https://s3.amazonaws.com/echo.api/echo-api-cert.pem?",
+    "fragment": "https://s3.amazonaws.com/echo.api/echo-api-cert.pem#x",
+    "empty fragment": "https://s3.amazonaws.com/echo.api/echo-api-cert.pem#",
+    "leading space": " https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "trailing newline": "https://s3.amazonaws.com/echo.api/echo-api-cert.pem\n",
+    "tab in the path": "https://s3.amazonaws.com/echo.api/\techo-api-cert.pem",
+    "tab hiding a traversal": "https://s3.amazonaws.com/echo.api/.\t./evil-bucket/echo-api-cert.pem",
+    "space in the path": "https://s3.amazonaws.com/echo.api/echo api-cert.pem",
+    "non-ASCII in the path": "https://s3.amazonaws.com/echo.api/\u00e9cho-api-cert.pem",
+    "non-ASCII host": "https://\u017f3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "scheme without slashes": "https:s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "three slashes": "https:///s3.amazonaws.com/echo.api/echo-api-cert.pem",
 }
 
 GOOD_URLS = {
@@ -70,9 +113,11 @@ GOOD_URLS = {
     "explicit port 443": "https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem",
     "host in upper case": "https://S3.AMAZONAWS.COM/echo.api/echo-api-cert.pem",
     "scheme in upper case": "HTTPS://s3.amazonaws.com/echo.api/echo-api-cert.pem",
-    "traversal back under /echo.api/": "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem",
-    "percent-encoded traversal back": "https://s3.amazonaws.com/echo.api/%2E%2E/echo.api/echo-api-cert.pem",
-    "dot segment": "https://s3.amazonaws.com/echo.api/./echo-api-cert.pem",
+    "scheme in mixed case": "hTtPs://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "explicit port 443, host in upper case": "https://S3.AmazonAWS.com:443/echo.api/echo-api-cert.pem",
+    "Amazon's numbered file name": "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem",
+    "a dot inside a name": "https://s3.amazonaws.com/echo.api/v1..2/echo-api-cert.pem",
+    "an ordinary percent-encoding": "https://s3.amazonaws.com/echo.api/echo-api%2Dcert.pem",
 }
 
 
@@ -271,11 +316,16 @@ def test_check_cert_url_accepts(name):
     check_cert_url(GOOD_URLS[name])
 
 
-@pytest.mark.parametrize("name", [n for n in BAD_URLS if BAD_URLS[n]])
+@pytest.mark.parametrize("name", [n for n in BAD_URLS if BAD_URLS[n] and "\n" not in BAD_URLS[n]])  # HTTP headers can't
 def test_bad_cert_url_gets_400_without_a_download(endpoint, name):
     body = body_at()
     endpoint.assert_rejected(endpoint.post(body, signed(body, url=BAD_URLS[name])), "signature")
     assert endpoint.fetcher.calls == [], "a refused URL must never be fetched"
+
+
+def checked(url: str) -> str:
+    """The URL a good certificate URL is fetched as: rebuilt from the parts that were checked."""
+    return "https://s3.amazonaws.com" + urlsplit(url).path
 
 
 @pytest.mark.parametrize("name", GOOD_URLS)
@@ -284,7 +334,14 @@ def test_good_cert_url_is_served(endpoint, name):
     response = endpoint.post(body, signed(body, url=GOOD_URLS[name]))
     assert response.status_code == 200, response.get_data(as_text=True)
     assert len(endpoint.spy.calls) == 1
-    assert endpoint.fetcher.calls == [GOOD_URLS[name]]
+    assert endpoint.fetcher.calls == [checked(GOOD_URLS[name])]
+
+
+@pytest.mark.parametrize("name", GOOD_URLS)
+def test_the_url_fetched_is_the_url_checked(name):
+    """Finding 1: the download uses exactly what was validated, never the raw header."""
+    assert check_cert_url(GOOD_URLS[name]) == checked(GOOD_URLS[name])
+    assert checked(GOOD_URLS[name]).startswith("https://s3.amazonaws.com/echo.api/")
 
 
 # --- The certificate chain ----------------------------------------------------
@@ -308,13 +365,74 @@ def test_bad_chain_gets_400_and_no_skill_code_runs(spy, variant):
     assert endpoint.fetcher.calls == [CERT_URL]
 
 
-def test_a_bad_chain_is_not_cached():
-    fetcher = Fetcher(chain("untrusted").pem)
-    verifier = make_verifier(fetcher)
+@functools.cache
+def chain_naming(*names: x509.GeneralName) -> Chain:
+    """A chain that is valid in every way but its leaf's SAN, which holds exactly ``names``."""
+    issuer = intermediate_ca()
+    key = rsa_key("leaf-root")
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(chain().leaf.subject).issuer_name(issuer.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW - timedelta(days=30)).not_valid_after(NOW + timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(chain().leaf.extensions.get_extension_for_class(x509.KeyUsage).value, critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.SubjectAlternativeName(list(names)), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
+            issuer.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value), critical=False)
+        .sign(issuer.key, hashes.SHA256())
+    )
+    return Chain(leaf, issuer.certificate, key)
+
+
+WRONG_SANS = {
+    "wildcard only": (x509.DNSName("*.amazon.com"),),
+    "wildcard, and the name as a URI": (x509.DNSName("*.amazon.com"),
+                                        x509.UniformResourceIdentifier("https://echo-api.amazon.com/")),
+    "a subdomain only": (x509.DNSName("www.echo-api.amazon.com"),),
+}
+RIGHT_SANS = {
+    "the name alone": (x509.DNSName("echo-api.amazon.com"),),
+    "the name in upper case": (x509.DNSName("ECHO-API.Amazon.COM"),),
+    "the name among others, wildcard included": (x509.DNSName("*.amazon.com"), x509.DNSName("echo-api.amazon.com")),
+}
+
+
+@pytest.mark.parametrize("sans", WRONG_SANS)
+def test_leaf_without_the_exact_echo_api_dns_san_is_rejected(spy, sans):
+    """Finding 2: Amazon's rule is that echo-api.amazon.com is in the SANs; a wildcard that merely
+    matches it (as a TLS client would accept) is not that name."""
+    signer = chain_naming(*WRONG_SANS[sans])
     body = body_at()
-    for _ in range(2):
-        with pytest.raises(VerificationError):
-            verifier.verify(signed(body, signer=chain("untrusted")), body)
+    with pytest.raises(VerificationError, match="echo-api.amazon.com"):
+        make_verifier(Fetcher(signer.pem)).verify(signed(body, signer=signer), body)
+    endpoint = Endpoint(spy, fetcher=Fetcher(signer.pem))
+    endpoint.assert_rejected(endpoint.post(body, signed(body, signer=signer)), "signature")
+
+
+@pytest.mark.parametrize("sans", RIGHT_SANS)
+def test_leaf_with_the_exact_echo_api_dns_san_in_any_case_is_accepted(sans):
+    signer = chain_naming(*RIGHT_SANS[sans])
+    body = body_at()
+    make_verifier(Fetcher(signer.pem)).verify(signed(body, signer=signer), body)
+
+
+def test_a_bad_chain_is_not_cached_as_good_but_remembered_as_failed():
+    clock = Clock()
+    fetcher = Fetcher(chain("untrusted").pem)
+    verifier = make_verifier(fetcher, clock)
+    body = body_at()
+    with pytest.raises(VerificationError, match="certificate chain rejected"):
+        verifier.verify(signed(body, signer=chain("untrusted")), body)
+    with pytest.raises(VerificationError, match="failed recently"):
+        verifier.verify(signed(body, signer=chain("untrusted")), body)
+    assert len(fetcher.calls) == 1
+    clock.advance(seconds=verification.FAILURE_MEMORY.total_seconds())
+    with pytest.raises(VerificationError, match="certificate chain rejected"):
+        verifier.verify(signed(body, signer=chain("untrusted")), body)
     assert len(fetcher.calls) == 2
 
 
@@ -379,8 +497,10 @@ def test_expired_cached_chain_is_fetched_again():
     with pytest.raises(VerificationError, match="certificate chain rejected"):
         verifier.verify(signed(body), body)
     assert fetcher.calls == [CERT_URL, CERT_URL]
-    # Amazon publishes a renewed certificate at the same URL: it is fetched and used.
+    # Amazon publishes a renewed certificate at the same URL: it is fetched and used once the
+    # failure is no longer remembered.
     fetcher.default = chain("renewed").pem
+    clock.advance(seconds=verification.FAILURE_MEMORY.total_seconds())
     assert chain("renewed").leaf.not_valid_before_utc < clock() < chain("renewed").leaf.not_valid_after_utc
     verifier.verify(signed(body, signer=chain("renewed")), body)
     verifier.verify(signed(body, signer=chain("renewed")), body)
@@ -600,9 +720,144 @@ def test_default_fetcher_has_an_overall_deadline_for_a_trickling_body(http_serve
 
     http_server.routes["/slow.pem"] = trickle
     started = time.monotonic()
-    with pytest.raises(TimeoutError, match="longer than"):
+    with pytest.raises(TimeoutError, match="timed out"):
         default_fetch(http_server.url + "/slow.pem")
     assert time.monotonic() - started < 0.6 + 0.5
+
+
+@pytest.fixture
+def trickling_server():
+    """Answers each connection with a status line, then one header byte every 0.25 s for 4 s, then the
+    end of the headers: a server that never pauses long enough for a per-read socket timeout to fire."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def answer(connection):
+        with connection:
+            try:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in range(16):
+                    if stop.wait(0.25):
+                        return
+                    connection.sendall(b"x")
+                connection.sendall(b"\r\nContent-Length: 0\r\n\r\n")
+            except OSError:
+                pass
+
+    def accept():
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                threading.Thread(target=answer, args=(listener.accept()[0],), daemon=True).start()
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/echo.api/echo-api-cert.pem"
+    stop.set()
+    thread.join(2)
+    listener.close()
+
+
+def test_default_fetcher_deadline_covers_a_trickling_status_line_and_headers(trickling_server, monkeypatch):
+    """Finding 3: the deadline covers the whole fetch, not only the body: http.client reads the status
+    line and headers with many socket reads, and a per-read timeout never fires on a byte every 0.25 s."""
+    monkeypatch.setattr(verification, "DOWNLOAD_TIMEOUT_SECONDS", 0.75)
+    started = time.monotonic()
+    with pytest.raises((TimeoutError, urllib.error.URLError)) as caught:
+        default_fetch(trickling_server)
+    elapsed = time.monotonic() - started
+    assert elapsed < 0.75 + 0.5, f"the fetch lasted {elapsed:.1f} s"
+    assert "timed out" in str(caught.value)
+
+
+def test_default_fetcher_deadline_covers_a_tls_handshake_that_never_ends(silent_server, monkeypatch):
+    """The https path, as in production: a server that accepts and never answers the TLS handshake."""
+    monkeypatch.setattr(verification, "DOWNLOAD_TIMEOUT_SECONDS", 0.5)
+    started = time.monotonic()
+    with pytest.raises((TimeoutError, urllib.error.URLError), match="timed out"):
+        default_fetch(silent_server.replace("http://", "https://"))
+    assert time.monotonic() - started < 0.5 + 0.5
+
+
+def test_a_failing_cert_url_is_not_downloaded_again_for_a_while(http_server):
+    """Finding 3: failed URLs are remembered (FAILURE_MEMORY), so repeating one costs no download."""
+    requests = []
+
+    def missing(request):
+        requests.append(request.path)
+        _send(404, b"no")(request)
+
+    http_server.routes["/echo.api/missing.pem"] = missing
+    verifier = make_verifier(lambda url: default_fetch(http_server.url + "/echo.api/missing.pem"))
+    body = body_at()
+    for _ in range(3):
+        with pytest.raises(VerificationError):
+            verifier.verify(signed(body), body)
+    assert requests == ["/echo.api/missing.pem"], "a remembered failure made a new connection"
+
+
+def test_a_failing_cert_url_gets_400_without_a_download_the_second_time(spy):
+    endpoint = Endpoint(spy, fetcher=Fetcher(urllib.error.HTTPError(CERT_URL, 404, "Not Found", {}, None)))
+    body = body_at()
+    for _ in range(2):
+        endpoint.assert_rejected(endpoint.post(body, signed(body)), "signature")
+    assert endpoint.fetcher.calls == [CERT_URL]
+
+
+def test_a_remembered_failure_expires_and_concerns_only_its_url():
+    clock = Clock()
+    bad_url = "https://s3.amazonaws.com/echo.api/missing.pem"
+    fetcher = Fetcher(**{bad_url: OSError("not there")})
+    verifier = make_verifier(fetcher, clock)
+    body = body_at()
+    with pytest.raises(VerificationError, match="could not download"):
+        verifier.verify(signed(body, url=bad_url), body)
+    verifier.verify(signed(body), body)  # another URL is unaffected
+    clock.moment = NOW + verification.FAILURE_MEMORY - timedelta(seconds=1)
+    with pytest.raises(VerificationError, match="failed recently"):
+        verifier.verify(signed(body, url=bad_url), body)
+    assert fetcher.calls == [bad_url, CERT_URL]
+    clock.moment = NOW + verification.FAILURE_MEMORY
+    fetcher.by_url.clear()  # the URL works now, and is tried again
+    verifier.verify(signed(body, url=bad_url), body)
+    assert fetcher.calls == [bad_url, CERT_URL, bad_url]
+    assert timedelta(minutes=1) < verification.FAILURE_MEMORY <= timedelta(minutes=5)
+
+
+def test_a_remembered_failure_does_not_outlast_a_clock_set_back():
+    clock = Clock()
+    fetcher = Fetcher(OSError("not there"))
+    verifier = make_verifier(fetcher, clock)
+    body = body_at()
+    with pytest.raises(VerificationError):
+        verifier.verify(signed(body), body)
+    clock.advance(days=-1)
+    with pytest.raises(VerificationError, match="could not download"):
+        verifier.verify(signed(body), body)
+    assert len(fetcher.calls) == 2
+
+
+def test_remembered_failures_are_bounded():
+    fetcher = Fetcher(OSError("not there"))
+    verifier = make_verifier(fetcher, failure_cache_size=2)
+    body = body_at()
+    url = "https://s3.amazonaws.com/echo.api/missing-{}.pem".format
+
+    def fails(name):
+        with pytest.raises(VerificationError):
+            verifier.verify(signed(body, url=url(name)), body)
+
+    fails("a"), fails("b"), fails("c")  # past failure_cache_size: "a", the oldest, is forgotten
+    fails("b"), fails("c")
+    assert fetcher.calls == [url("a"), url("b"), url("c")]
+    fails("a")
+    assert fetcher.calls[3:] == [url("a")]
+    assert len(verifier._failed) == 2
 
 
 # --- The timestamp ----------------------------------------------------------------
