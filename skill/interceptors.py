@@ -11,23 +11,29 @@ two rules for cost:
 * **No write on a turn that changed nothing.** The stored part of the state
   (:meth:`CoachState.record`) before and after the turn are compared. A failed
   write marks the session ``store.dirty``; the next turn writes again.
+* **Nothing lost between devices.** Writes are compare-and-swap on a revision;
+  a conflict re-reads, merges and writes again (see :class:`SaveState`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import replace
 
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 
 from .engine import CoachState
-from .handlers.base import STATE_KEY, session_attributes
+from .engine.state import MAX_RECORD_BYTES, decode_record, merge_records, stamp_preferences
+from .handlers.base import STATE_KEY, request_time, session_attributes
 from .handlers.comfort import HEALTH_INTENTS
-from .engine.state import decode_record
+from .persistence import REVISION, StoreConflict
 from .persistence.keys import log_id
 
 log = logging.getLogger("skill.requests")
 STORE_KEY = "store"
+#: Tries at a write when other sessions keep writing in between (each try re-reads and merges).
+SAVE_ATTEMPTS = 3
 
 
 
@@ -63,63 +69,96 @@ class TurnLogger(AbstractResponseInterceptor):
 class LoadState(AbstractRequestInterceptor):
     """Puts the person's state in the request attributes, reading the store at most once a session."""
 
-    def __init__(self, has_store: bool):
-        self.has_store = has_store
+    def __init__(self, store: AbstractPersistenceAdapter | None):
+        self.store = store
 
     def process(self, handler_input):
         session = session_attributes(handler_input) or {}
         meta = session.get(STORE_KEY) if isinstance(session.get(STORE_KEY), dict) else {}
+        if getattr(handler_input.request_envelope.session, "new", True):
+            meta = {}  # a new session's flags can only be forged: always read the store first
         loaded, dirty = meta.get("loaded") is True, meta.get("dirty") is True
+        rev = meta.get("rev") if isinstance(meta.get("rev"), int) and not isinstance(meta.get("rev"), bool) else 0
         state = CoachState.from_session(session.get(STATE_KEY))
-        if self.has_store and not loaded:
+        in_store = None  # what the store holds, when read this turn
+        if self.store is not None and not loaded:
             try:
-                raw = handler_input.attributes_manager.persistent_attributes
+                raw = self.store.get_attributes(handler_input.request_envelope)
             except Exception as exc:  # store down: carry on from the session, try again next turn
                 log.warning("store read failed", extra={"error": f"{type(exc).__name__}: {exc}"[:300]})
             else:
-                stored, problem = decode_record(raw)
-                if problem:
-                    log.warning("stored record unreadable, starting fresh",
-                                extra={"problem": problem, "user": log_id(_uid(handler_input))})
-                state = _merge(stored, state) if STATE_KEY in session else stored
-                loaded = True
+                stored, rev = _decoded(raw, handler_input)
+                # A late first read (an earlier one failed): keep what this session did meanwhile.
+                state = merge_records(stored, state) if STATE_KEY in session else stored
+                in_store, loaded = stored.record(), True
         attributes = handler_input.attributes_manager.request_attributes
         attributes["state"] = state
-        attributes["record_before"] = state.record() if loaded and not dirty else None
-        attributes["store"] = {"loaded": loaded, "dirty": dirty}
+        # Compared with the record after the turn: a merge that changed anything is written too.
+        attributes["record_before"] = (in_store or state.record()) if loaded and not dirty else None
+        attributes["store"] = {"loaded": loaded, "dirty": dirty, "rev": max(rev, 0)}
 
 
-def _merge(stored: CoachState, session: CoachState) -> CoachState:
-    """A late first read (an earlier one failed): the store's record, with any newer place from the session."""
-    if session.updated > stored.updated:
-        return replace(stored, routine=session.routine, index=session.index, stretch=session.stretch,
-                       side=session.side, updated=session.updated, pending=session.pending, last=session.last)
-    return replace(stored, pending=session.pending, last=session.last)
+def _decoded(raw, handler_input) -> tuple[CoachState, int]:
+    """A stored record as a state, and its revision (0 for none, or a record from before revisions)."""
+    stored, problem = decode_record(raw)
+    if problem:
+        log.warning("stored record unreadable, starting fresh",
+                    extra={"problem": problem, "user": log_id(_uid(handler_input))})
+    rev = raw.get(REVISION) if isinstance(raw, dict) else None
+    return stored, rev if isinstance(rev, int) and not isinstance(rev, bool) and rev > 0 else 0
 
 
 class SaveState(AbstractResponseInterceptor):
-    """Saves the stored part of the state when the turn changed it (or an earlier save failed)."""
+    """Saves the stored part of the state when the turn changed it (or an earlier save failed).
 
-    def __init__(self, has_store: bool):
-        self.has_store = has_store
+    Each write is a compare-and-swap on the record's revision. If another session of the same person
+    wrote in between (a second Echo), the record is read again, merged with this session's state
+    (:func:`skill.engine.state.merge_records`) and written again, so neither loses anything.
+    """
+
+    def __init__(self, store: AbstractPersistenceAdapter | None):
+        self.store = store
 
     def process(self, handler_input, response):
         attributes = handler_input.attributes_manager.request_attributes
         state = attributes.get("state_out")
-        meta = dict(attributes.get("store") or {"loaded": False, "dirty": False})
+        meta = dict(attributes.get("store") or {"loaded": False, "dirty": False, "rev": 0})
         if state is None:
             return
-        if self.has_store and meta["loaded"]:
-            record = state.record()
-            if meta["dirty"] or record != attributes.get("record_before"):
-                try:
-                    handler_input.attributes_manager.persistent_attributes = record
-                    handler_input.attributes_manager.save_persistent_attributes()
-                    meta["dirty"] = False
-                except Exception as exc:
-                    log.warning("store write failed; will retry next turn",
-                                extra={"error": f"{type(exc).__name__}: {exc}"[:300]})
-                    meta["dirty"] = True
+        before = attributes.get("state")
+        if isinstance(before, CoachState):
+            # Stamp changed preferences with this turn's time, so a merge later keeps the latest of each.
+            state = stamp_preferences(before, state, int(request_time(handler_input).timestamp()))
+        if self.store is not None and meta["loaded"]:
+            if meta["dirty"] or state.record() != attributes.get("record_before"):
+                state, meta = self._save(handler_input, state, meta)
         session = session_attributes(handler_input)
         if session is not None:
+            session[STATE_KEY] = state.to_session()
             session[STORE_KEY] = meta
+
+    def _save(self, handler_input, state: CoachState, meta: dict) -> tuple[CoachState, dict]:
+        envelope = handler_input.request_envelope
+        for _ in range(SAVE_ATTEMPTS):
+            record = {**state.record(), REVISION: meta.get("rev", 0) + 1}
+            if len(json.dumps(record, separators=(",", ":"))) > MAX_RECORD_BYTES:
+                log.error("record too large to store; not written", extra={"user": log_id(_uid(handler_input))})
+                return state, {**meta, "dirty": False}
+            try:
+                self.store.save_attributes(envelope, record)
+                return state, {**meta, "dirty": False, "rev": record[REVISION]}
+            except StoreConflict:
+                try:
+                    theirs, rev = _decoded(self.store.get_attributes(envelope), handler_input)
+                except Exception as exc:
+                    log.warning("store read after a conflict failed; will retry next turn",
+                                extra={"error": f"{type(exc).__name__}: {exc}"[:300]})
+                    return state, {**meta, "dirty": True}
+                state, meta = merge_records(theirs, state), {**meta, "rev": rev}
+                log.info("store conflict: merged with another session's record")
+            except Exception as exc:
+                log.warning("store write failed; will retry next turn",
+                            extra={"error": f"{type(exc).__name__}: {exc}"[:300]})
+                return state, {**meta, "dirty": True}
+        log.warning("store kept changing; will retry next turn")
+        return state, {**meta, "dirty": True}

@@ -21,16 +21,16 @@ def build_skill_builder(skill_id: str | None = None, persistence=_FROM_ENV) -> C
     """The skill's builder. ``persistence`` is an ASK persistence adapter, None for none,
     or (by default) whatever the environment configures (see :mod:`skill.persistence`)."""
     if persistence is _FROM_ENV:
-        from .persistence import store_from_env
+        from .persistence import open_store
 
-        persistence = store_from_env()
+        persistence, _ = open_store()
     builder = CustomSkillBuilder(persistence_adapter=persistence)
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler)
     for handler in EXCEPTION_HANDLERS:
         builder.add_exception_handler(handler)
-    builder.add_global_request_interceptor(LoadState(has_store=persistence is not None))
-    builder.add_global_response_interceptor(SaveState(has_store=persistence is not None))
+    builder.add_global_request_interceptor(LoadState(persistence))
+    builder.add_global_response_interceptor(SaveState(persistence))
     builder.add_global_response_interceptor(TurnLogger())
     builder.skill_id = skill_id if skill_id is not None else (os.environ.get("SKILL_ID") or None)
     return builder

@@ -20,7 +20,7 @@ import os
 from typing import Any, Mapping
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .logs import configure_logging
 
@@ -47,12 +47,28 @@ def _error(status: int, message: str) -> Response:
     return response
 
 
+class _UnreadableBody(Exception):
+    """The WSGI server could not decode the request body's framing: the client's error, a 400."""
+
+
 def _read_limited(limit: int) -> bytes | None:
-    """The body, or None if it is longer than ``limit`` (also for chunked bodies with no length)."""
+    """The body, or None if it is longer than ``limit`` (also for chunked bodies with no length).
+
+    A body the WSGI server cannot decode as it streams it (a chunk size of ``zz``, a chunk without its
+    CRLF, a client gone mid-body) raises _UnreadableBody. Each server says so its own way: werkzeug
+    raises ClientDisconnected, gunicorn its ParseException subclasses (InvalidChunkSize,
+    ChunkMissingTerminator, ...) or IOError (NoMoreData). So anything raised while reading, except
+    werkzeug's 413, means a body we could not read, never a server error with a traceback.
+    """
     stream = request.stream
     chunks, size = [], 0
     while True:
-        chunk = stream.read(min(65536, limit + 1 - size))
+        try:
+            chunk = stream.read(min(65536, limit + 1 - size))
+        except RequestEntityTooLarge:
+            raise
+        except Exception as exc:  # noqa: BLE001 - each WSGI server has its own exception types (above)
+            raise _UnreadableBody(type(exc).__name__) from None
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
@@ -103,10 +119,14 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
     from .dispatch import MalformedRequest, dispatch, error_response
     from .skill_builder import build_skill
 
+    store_problem = None
     if skill is None:
-        from .persistence import store_from_env
+        from .persistence import open_store
 
-        store = app.config["PERSISTENCE_ADAPTER"] if "PERSISTENCE_ADAPTER" in app.config else store_from_env()
+        if "PERSISTENCE_ADAPTER" in app.config:
+            store = app.config["PERSISTENCE_ADAPTER"]
+        else:
+            store, store_problem = open_store()
         skill = build_skill(app.config["SKILL_ID"], store)
     alexa_skill = skill
     signature_verifier = app.config.get("SIGNATURE_VERIFIER")
@@ -131,6 +151,9 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
 
     @app.get("/health")
     def health():
+        # Degraded, not down: with no store the skill still answers, it just can't remember.
+        if store_problem:
+            return jsonify(status="degraded", store="unavailable")
         return jsonify(status="ok")
 
     @app.post("/")
@@ -140,7 +163,11 @@ def create_app(config: Mapping[str, Any] | None = None, skill=None) -> Flask:
             return _error(413, "request body too large")
         if request.mimetype != "application/json":
             return _error(415, "content type must be application/json")
-        body = _read_limited(app.config["MAX_CONTENT_LENGTH"])
+        try:
+            body = _read_limited(app.config["MAX_CONTENT_LENGTH"])
+        except _UnreadableBody as exc:
+            log.warning("request body could not be read: %s", exc)
+            return _error(400, "request body could not be read")
         if body is None:
             return _error(413, "request body too large")
         if not body:

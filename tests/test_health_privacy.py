@@ -232,7 +232,7 @@ def test_the_stored_record_has_exactly_the_documented_fields(adapter, caplog):
         records = [json.loads(data) for (data,) in db.execute("SELECT data FROM user_state")]
     assert len(records) == len(CONVERSATIONS)
     for record in records:
-        assert set(record) == {"v", *RECORD_FIELDS}
+        assert set(record) == {"v", "rev", *RECORD_FIELDS}
         assert record["v"] == 2
     skipped = [record["prefs"]["skip"] for record in records]
     assert ["knee_to_chest"] in skipped  # what the person asked to leave out for good: a stretch id, no reason
@@ -267,4 +267,4 @@ def test_the_detector_catches_a_stored_leave_out_list(adapter, caplog, monkeypat
     assert leaks(say.rows_seen, {"leave_out_today"})
     with sqlite3.connect(adapter.path) as db:
         (data,) = db.execute("SELECT data FROM user_state").fetchone()
-    assert set(json.loads(data)) != {"v", *RECORD_FIELDS}
+    assert set(json.loads(data)) != {"v", "rev", *RECORD_FIELDS}

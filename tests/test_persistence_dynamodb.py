@@ -22,6 +22,7 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from skill.devtools.envelopes import Session
 from skill.engine.state import SCHEMA_VERSION, CoachState, Preferences, decode_record
+from skill.persistence import StoreConflict
 from skill.persistence.dynamodb import DynamoDbAdapter, from_dynamo, to_dynamo
 from skill.skill_builder import build_lambda_handler
 
@@ -137,7 +138,7 @@ def test_realistic_record_round_trips(adapter, ddb, table):
 
     # On the server: one item keyed by the Alexa user id, the record as a map, numbers as N.
     item = ddb.get_item(TableName=table, Key={"id": {"S": session.user_id}}, ConsistentRead=True)["Item"]
-    assert set(item) == {"id", "attributes"}
+    assert set(item) == {"id", "rev", "attributes"} and item["rev"] == {"N": "1"}
     assert item["attributes"]["M"]["index"] == {"N": "2"}
     assert item["attributes"]["M"]["prefs"]["M"]["missing"] == {"L": [{"S": "foam_roller"}, {"S": "stretch_band"}]}
     # Another user sees nothing of it.
@@ -146,9 +147,12 @@ def test_realistic_record_round_trips(adapter, ddb, table):
 
 def test_save_replaces_the_whole_record(adapter):
     session = Session()
-    adapter.save_attributes(envelope_for(session), {"v": 2, "routine": "quick", "index": 3})
-    adapter.save_attributes(envelope_for(session), {"v": 2, "routine": None})
-    assert adapter.get_attributes(envelope_for(session)) == {"v": 2, "routine": None}
+    adapter.save_attributes(envelope_for(session), {"v": 2, "rev": 1, "routine": "quick", "index": 3})
+    adapter.save_attributes(envelope_for(session), {"v": 2, "rev": 2, "routine": None})
+    assert adapter.get_attributes(envelope_for(session)) == {"v": 2, "rev": 2, "routine": None}
+    with pytest.raises(StoreConflict):  # a write based on an older revision is refused
+        adapter.save_attributes(envelope_for(session), {"v": 2, "rev": 2, "routine": "hips"})
+    assert adapter.get_attributes(envelope_for(session))["routine"] is None
 
 
 def test_numbers_come_back_as_int_and_float_not_decimal(adapter):
@@ -346,7 +350,8 @@ def test_store_outage_mid_routine_is_survived_and_caught_up(own_moto, caplog):
     convo.say("AMAZON.NextIntent")  # Conversation checks the response against Alexa's rules
     elapsed = time.monotonic() - started
     assert "Stretch 2 of 4" in convo.speech and "knee rotations" in convo.speech and not convo.ended
-    assert convo.last["sessionAttributes"]["store"] == {"loaded": True, "dirty": True}
+    store = convo.last["sessionAttributes"]["store"]
+    assert store["loaded"] is True and store["dirty"] is True
     assert convo.state["index"] == 1 and convo.state["stretch"] == "knee_rotation"
     assert adapter.reads == reads, "the record was already read this session"
     assert adapter.writes == writes + 1, "the write was tried"
@@ -362,7 +367,7 @@ def test_store_outage_mid_routine_is_survived_and_caught_up(own_moto, caplog):
 
     convo.say("AMAZON.NextIntent")
     assert "Stretch 3 of 4" in convo.speech
-    assert convo.last["sessionAttributes"]["store"] == {"loaded": True, "dirty": False}
+    assert convo.last["sessionAttributes"]["store"] == {"loaded": True, "dirty": False, "rev": 1}  # the table was recreated empty: merged and written as revision 1
     record = stored_record(ddb, table, user)
     assert record["routine"] == "quick" and record["index"] == 2 and record["stretch"] == convo.state["stretch"]
     assert adapter.get_attributes(envelope_for(convo.session)) == record

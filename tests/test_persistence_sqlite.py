@@ -93,8 +93,10 @@ def test_preferences_survive_sessions(adapter):
     convo.say("AMAZON.NextIntent")
     convo.say("AMAZON.NextIntent")
     assert "Your right side: hold for 35 seconds" in convo.speech  # thread the needle: 30 s + 5
-    assert stored(adapter, convo.session)["prefs"] == {"hold_offset": 5, "missing": ["foam_roller"], "skip": [],
-                                                        "continuous": False, "detail": "auto"}
+    prefs = stored(adapter, convo.session)["prefs"]
+    assert {**prefs, "changed": None} == {"hold_offset": 5, "missing": ["foam_roller"], "skip": [],
+                                          "continuous": False, "detail": "auto", "changed": None}
+    assert set(prefs["changed"]) == {"hold_offset", "missing"}  # when each was set, for merging devices
 
 
 def test_two_processes_share_one_file(tmp_path):
@@ -102,6 +104,7 @@ def test_two_processes_share_one_file(tmp_path):
     SQLiteAdapter(path)
     script = textwrap.dedent(f"""
         import json, sys
+        from skill.persistence import StoreConflict
         from skill.persistence.sqlite import SQLiteAdapter
         from skill.devtools.envelopes import Session
         from ask_sdk_core.serialize import DefaultSerializer
@@ -112,11 +115,18 @@ def test_two_processes_share_one_file(tmp_path):
         def envelope(uid):
             return serializer.deserialize(json.dumps(Session(user_id=uid).launch()), RequestEnvelope)
         shared = envelope("amzn1.ask.account.shared")
+        conflicts = 0
         for i in range(200):
             adapter.save_attributes(envelope(f"amzn1.ask.account.{{name}}-{{i}}"), {{"v": 2, "index": i}})
-            adapter.save_attributes(shared, {{"v": 2, "writer": name, "i": i}})
-            assert isinstance(adapter.get_attributes(shared), dict)
-        print(adapter.writes)
+            while True:  # read, add one, compare-and-swap: a lost update would lose a count
+                current = adapter.get_attributes(shared) or {{"rev": 0, "count": 0}}
+                try:
+                    adapter.save_attributes(shared, {{"v": 2, "rev": current["rev"] + 1, "count": current["count"] + 1,
+                                                     "writer": name}})
+                    break
+                except StoreConflict:
+                    conflicts += 1
+        print(adapter.writes - conflicts, file=sys.stdout)
     """)
     workers = [subprocess.Popen([sys.executable, "-c", script, name], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True) for name in ("a", "b")]
@@ -129,7 +139,8 @@ def test_two_processes_share_one_file(tmp_path):
     for name in ("a", "b"):
         for i in range(200):
             assert json.loads(rows[f"amzn1.ask.account.{name}-{i}"]) == {"v": 2, "index": i}
-    assert json.loads(rows["amzn1.ask.account.shared"])["i"] == 199
+    shared = json.loads(rows["amzn1.ask.account.shared"])
+    assert shared["count"] == 400 and shared["rev"] == 400  # no write lost between the two processes
 
 
 @pytest.mark.parametrize("raw", ['{"v": 2, "index": 3, "prefs": {"ski', '{"v": 99}', '{"v": 2, "index": "three"}',

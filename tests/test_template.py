@@ -246,7 +246,9 @@ class RecordingDynamoDb:
         item = self.items.get(Key["id"]["S"])
         return {"Item": item} if item else {}
 
-    def put_item(self, *, TableName, Item):
+    def put_item(self, *, TableName, Item, ConditionExpression=None, ExpressionAttributeNames=None,
+                 ExpressionAttributeValues=None):
+        """A conditional PutItem is still dynamodb:PutItem (no extra IAM action); the condition isn't checked here."""
         self.actions.append("dynamodb:PutItem")
         self.items[Item["id"]["S"]] = Item
         return {}

@@ -11,10 +11,12 @@ Neither boto3 nor the DynamoDB adapter is imported unless DynamoDB is chosen.
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Mapping
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
 
 DEFAULT_SQLITE_PATH = "var/back-stretch-coach.sqlite3"
 LAMBDA_SQLITE_PATH = "/tmp/back-stretch-coach.sqlite3"
@@ -22,6 +24,43 @@ LAMBDA_SQLITE_PATH = "/tmp/back-stretch-coach.sqlite3"
 
 class ConfigurationError(ValueError):
     pass
+
+
+class StoreConflict(PersistenceException):
+    """Another session wrote the record since this one read it: re-read, merge, and write again.
+
+    Writes carry the record's revision (``rev``); a store writes only if the stored revision is the one
+    before it (a compare-and-swap), so two devices of one person can't overwrite each other's work.
+    """
+
+
+#: The field of a record that holds its revision.
+REVISION = "rev"
+
+
+def expected_revision(attributes) -> tuple[int, int]:
+    """(revision to write, revision the store must hold now) for a record about to be saved."""
+    rev = attributes.get(REVISION) if isinstance(attributes, dict) else None
+    rev = rev if isinstance(rev, int) and not isinstance(rev, bool) and rev > 0 else 1
+    return rev, rev - 1
+
+
+def open_store(environ: Mapping[str, str] = os.environ) -> tuple[AbstractPersistenceAdapter | None, str | None]:
+    """The configured store, or (None, why) if it can't be opened (a read-only disk, a corrupt file).
+
+    A store that won't open must not stop the skill: it answers without remembering, the error is
+    logged, and the web endpoint's /health says the store is degraded. A configuration mistake
+    (an unknown PERSISTENCE) is still an error at start, since no amount of waiting fixes it.
+    """
+    try:
+        return store_from_env(environ), None
+    except ConfigurationError:
+        raise
+    except Exception as exc:  # OSError, sqlite3.Error, PersistenceException: whatever the store raised
+        problem = f"{type(exc).__name__}: {exc}"[:300]
+        logging.getLogger(__name__).error("store unavailable; answering without persistence",
+                                          extra={"error": problem})
+        return None, problem
 
 
 def store_from_env(environ: Mapping[str, str] = os.environ) -> AbstractPersistenceAdapter | None:

@@ -7,9 +7,12 @@ This adapter imports boto3 only when the first request needs it, and maps
 numbers both ways: DynamoDB returns ``Decimal``, and ``Decimal`` is what it
 needs for floats.
 
-The item is ``{id: <user id>, attributes: <record as a map>}``. It uses exactly
-two actions, GetItem (consistent read) and PutItem, which is what the SAM
-template's IAM policy allows.
+The item is ``{id: <user id>, rev: <revision>, attributes: <record as a map>}``.
+It uses exactly two actions, GetItem (consistent read) and PutItem, which is
+what the SAM template's IAM policy allows. Every PutItem is conditional on the
+stored revision (``attribute_not_exists(rev) OR rev = :before``), so two
+sessions of one person can't overwrite each other (see
+:class:`skill.persistence.StoreConflict`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
+from . import REVISION, StoreConflict, expected_revision
 from .keys import user_id
 
 #: Alexa waits about 8 s and the function times out at 7 s: a read and a write, one try each, take at
@@ -93,6 +97,8 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
     def _fail(self, action: str, exc: Exception) -> PersistenceException:
         response = getattr(exc, "response", None)  # None on timeouts and connection errors
         code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+        if code == "ConditionalCheckFailedException":
+            return StoreConflict(f"DynamoDB record changed since this session read it ({action})")
         if code == "ResourceNotFoundException":
             return PersistenceException(
                 f"DynamoDB table {self.table_name!r} does not exist (check DYNAMODB_TABLE and the region)")
@@ -112,12 +118,17 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
         return from_dynamo(deserializer.deserialize(item[self.attribute_name]))
 
     def save_attributes(self, request_envelope, attributes) -> None:
+        """Write the record if the stored revision is the one before it; else :class:`StoreConflict`."""
         self.writes += 1
+        rev, before = expected_revision(attributes)
         try:
             serializer, _ = self._codecs()
-            item = {self.partition_key: {"S": user_id(request_envelope)},
+            item = {self.partition_key: {"S": user_id(request_envelope)}, REVISION: {"N": str(rev)},
                     self.attribute_name: serializer.serialize(to_dynamo(attributes))}
-            self.client.put_item(TableName=self.table_name, Item=item)
+            condition = "#rev = :before" if before else "attribute_not_exists(#rev) OR #rev = :before"
+            self.client.put_item(TableName=self.table_name, Item=item, ConditionExpression=condition,
+                                 ExpressionAttributeNames={"#rev": REVISION},
+                                 ExpressionAttributeValues={":before": {"N": str(before)}})
         except Exception as exc:
             raise self._fail("write", exc) from None
 
