@@ -16,6 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skill.devtools.envelopes import Session
+from skill.engine import CoachState
+from skill.engine.state import LATEST_TIME, MAX_RECORD_BYTES, decode_record
+from skill.persistence.sqlite import SQLiteAdapter
+from skill.skill_builder import build_lambda_handler
 from skill.web import create_app
 
 from .alexa_rules import response_problems
@@ -44,16 +48,38 @@ slots = st.one_of(
                     st.one_of(st.fixed_dictionaries({"name": st.text(max_size=10), "value": slot_value}), any_json),
                     max_size=3),
     any_json)
-coach_state = st.one_of(
-    st.fixed_dictionaries({}, optional={
-        "routine": st.one_of(st.sampled_from(["quick", "full", "hips", "mid_back", "gentle"]), any_json),
-        "index": st.one_of(st.integers(-5, 20), any_json),
-        "stretch": st.one_of(st.text(max_size=15), any_json),
-        "pending": st.one_of(st.sampled_from(["start", "resume", "reset", "continue", "skip:cat_cow",
-                                              "skip_forever:cat_cow", "start:hips"]), any_json),
-        "paused": any_json, "hands_free": any_json, "safety_said": any_json,
-        "timeline": any_json, "timeline_at": any_json, "prefs": any_json, "history": any_json}),
-    any_json)
+timestamps = st.one_of(st.integers(-2**63, 2**63), st.integers(0, 4_200_000_000), st.floats(), any_json)
+ids = st.one_of(st.sampled_from(["quick", "hips", "cat_cow", "childs_pose", "foam_roller", "zumba", ""]),
+                st.text(max_size=70), any_json)
+id_lists = st.one_of(st.lists(ids, max_size=80), any_json)
+dates = st.one_of(st.dates().map(lambda d: d.isoformat()), st.text(min_size=10, max_size=10), any_json)
+#: Every field of the coach state, each with values of the right shape, the wrong shape, and out of range.
+STATE_FIELDS = {
+    "routine": ids, "index": st.one_of(st.integers(-5, 2000), any_json), "stretch": ids,
+    "side": st.one_of(st.integers(-2, 3), any_json), "updated": timestamps, "paused": any_json,
+    "pending": st.one_of(st.sampled_from(["start", "resume", "reset", "continue", "skip:cat_cow",
+                                          "skip_forever:cat_cow", "start:hips", "start:" + "x" * 200]),
+                         st.fixed_dictionaries({"q": st.sampled_from(["start", "choose", "hurt", "leave_out",
+                                                                      "go_on", "next_part", "bogus"])},
+                                               optional={"routine": any_json, "stretch": any_json,
+                                                         "default": any_json, "carry_on": any_json}),
+                         any_json),
+    "last": st.one_of(st.sampled_from(["routines", "howto:cat_cow", "howto:nope"]), any_json),
+    "safety_said": any_json, "checks_said": any_json, "equipment_noted": any_json,
+    "prefs": st.one_of(st.fixed_dictionaries({}, optional={
+        "hold_offset": st.one_of(st.integers(-10**6, 10**6), any_json), "missing": id_lists, "skip": id_lists,
+        "continuous": any_json, "detail": st.one_of(st.sampled_from(["auto", "brief", "full", "loud"]), any_json),
+        "changed": st.one_of(st.dictionaries(st.sampled_from(["hold_offset", "skip", "x"]), timestamps), any_json)}),
+        any_json),
+    "history": st.one_of(st.lists(st.tuples(dates, ids).map(list), max_size=300), any_json),
+    "notice": any_json, "hands_free": any_json, "timeline_at": timestamps,
+    "timeline": st.one_of(st.lists(st.lists(st.integers(-5, 10**8), min_size=3, max_size=3), max_size=60),
+                          any_json),
+    "leave_out_today": id_lists,
+    "practice": st.one_of(st.lists(st.tuples(ids, st.integers(-5, 10**4)).map(list), max_size=120), any_json),
+}
+assert set(STATE_FIELDS) == set(CoachState().to_dict()) - {"v"}
+coach_state = st.one_of(st.fixed_dictionaries({}, optional=STATE_FIELDS), any_json)
 
 
 @st.composite
@@ -67,8 +93,9 @@ def envelopes(draw):
     if kind == "SessionEndedRequest":
         request["reason"] = draw(st.sampled_from(["USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS", "BOGUS"]))
     session.new = draw(st.booleans())
-    session.attributes = draw(st.one_of(st.fixed_dictionaries({"coach": coach_state}), any_json.filter(
-        lambda a: isinstance(a, dict))))
+    session.attributes = draw(st.one_of(st.fixed_dictionaries({"coach": coach_state.map(json.dumps)}),
+                                        st.fixed_dictionaries({"coach": coach_state}),
+                                        any_json.filter(lambda a: isinstance(a, dict))))
     envelope = session.envelope(request)
     # Mutations: drop or replace parts of the envelope.
     for path in draw(st.lists(st.sampled_from([
@@ -118,3 +145,33 @@ def test_the_lambda_handler_always_answers_validly(lambda_handler, envelope):
 def test_random_bytes_get_a_4xx(body):
     result = CLIENT.post("/", data=body, content_type="application/json")
     assert 400 <= result.status_code < 500 or result.status_code == 200
+
+
+STORE_DIR = __import__("tempfile").mkdtemp(prefix="bsc-properties-")
+STORE = SQLiteAdapter(os.path.join(STORE_DIR, "properties.sqlite3"))
+STORED_HANDLER = build_lambda_handler(persistence=STORE)
+
+
+@given(coach_state, st.sampled_from(["LongerHoldsIntent", "AMAZON.NextIntent", "StartRoutineIntent",
+                                     "ProgressIntent", "AMAZON.StopIntent"]), st.booleans())
+def test_whatever_state_a_session_carries_the_stored_record_is_sane(state, intent, as_string):
+    """Session attributes are input: the record they lead to is readable, small, in range, and usable."""
+    session = Session()
+    session.new = False
+    session.attributes = {"coach": json.dumps(state) if as_string else state,
+                          "store": {"loaded": True, "dirty": True, "rev": 0}}
+    response = STORED_HANDLER(session.envelope({"type": "IntentRequest", "intent": {"name": intent, "slots": {}}}),
+                              None)
+    assert_valid_or_silent(response, {"request": {"type": "IntentRequest"}})
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    record = STORE.get_attributes(DefaultSerializer().deserialize(json.dumps(session.launch()), RequestEnvelope))
+    if not record:
+        return
+    assert len(json.dumps(record)) <= MAX_RECORD_BYTES
+    decoded, problem = decode_record(record)
+    assert problem is None, problem
+    assert 0 <= decoded.updated <= LATEST_TIME
+    again = Session(user_id=session.user_id)
+    assert_valid_or_silent(STORED_HANDLER(again.launch(), None), {"request": {"type": "LaunchRequest"}})
