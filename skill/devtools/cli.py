@@ -3,6 +3,7 @@
     back-stretch-coach chat [--url URL] [--locale en-GB] [--script FILE] [--audio DIR] [--verbose]
     back-stretch-coach build-lambda                 # dist/lambda.zip
     back-stretch-coach skill-package --stack NAME   # build/skill-package for the ASK CLI
+    back-stretch-coach serve [--host H] [--port P] [--workers N]   # the endpoint for Alexa (verification on)
 
 ``chat`` talks to the skill in-process by default (with the store the
 environment configures, SQLite under var/ unless told otherwise), or to a
@@ -62,6 +63,12 @@ def _converse(args: argparse.Namespace, path: Path, transport) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .server import main as serve
+
+    return serve(args.host, args.port, args.workers)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="back-stretch-coach", description="Back Stretch Coach developer tools.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +83,18 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--log-file", default=str(DEFAULT_LOG),
                       help=f"where the in-process skill's log lines go otherwise (default {DEFAULT_LOG})")
     chat.set_defaults(run=_chat)
+    from .server import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WORKERS
+
+    serve = commands.add_parser("serve", help="serve the skill to Alexa over HTTP (request verification is always on)",
+                                description="Serve skill.web's app with waitress; request verification is always on, "
+                                            "and SKILL_ID is required (or ALLOW_ANY_SKILL_ID=true).")
+    serve.add_argument("--host", default=DEFAULT_HOST,
+                       help=f"address to listen on (default {DEFAULT_HOST}: put your HTTPS proxy or tunnel on the "
+                            "same machine; 0.0.0.0 for a proxy elsewhere or in a container)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    serve.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
+                       help=f"threads that run requests (default {DEFAULT_WORKERS})")
+    serve.set_defaults(run=_serve)
     for name, module, text in (("build-lambda", "build_lambda", "build dist/lambda.zip (see make bundle)"),
                                ("skill-package", "skill_package", "write the skill package for the ASK CLI")):
         command = commands.add_parser(name, help=text, add_help=False)
