@@ -426,3 +426,11 @@ def test_the_session_form_is_a_compact_string_that_round_trips():
     assert CoachState.from_session(json.loads(text)) == state  # a plain map is read too
     for odd in ("{not json", "[]", "", None, 5):
         assert CoachState.from_session(odd) == CoachState()
+
+
+def test_continue_means_next_unless_paused():
+    state = started()  # knee to chest narrated, not paused
+    assert "Stretch 2 of 4" in words(COACH.resume(state))  # "continue", "carry on": go on
+    paused = COACH.pause(state).state
+    resumed = COACH.resume(paused)
+    assert "Picking up where you left off" in words(resumed) and "Stretch 1 of 4" in words(resumed)

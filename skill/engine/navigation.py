@@ -153,7 +153,15 @@ class Navigation(CoachCore):
             if not state.safety_said:
                 return self.launch(state)  # type: ignore[attr-defined]  # a new person: nothing to resume
             return self._not_in_routine(state)
-        return self._narrate_current(state, says(self.p("resuming")))
+        if not state.paused:
+            return self.next(state)  # "continue" after a stretch means go on, not do it again
+        return self.pick_up(state)
+
+    def pick_up(self, state: CoachState) -> Reply:
+        """Where the person left off (after a pause, or in a new session): that stretch again."""
+        if self._active(state) is None:
+            return self._not_in_routine(state)
+        return self._narrate_current(replace(state, pending=None), says(self.p("resuming")))
 
     def _finish(self, state: CoachState, plan: Plan, lead: Narration = ()) -> Reply:
         today = self.now.date()

@@ -119,7 +119,7 @@ class Resume(Question):
     kind: ClassVar[str] = "resume"
 
     def yes(self, coach, state):
-        return coach.resume(state)
+        return coach.pick_up(state)
 
     def no(self, coach, state):
         return coach.choose_instead(state, state.routine)
