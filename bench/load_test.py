@@ -3,29 +3,58 @@
 
 Starts ``gunicorn skill.web:app`` (several sync workers, the SQLite store in a
 temporary directory, request verification off) on 127.0.0.1, runs N simulated
-users at a bounded concurrency, each a whole conversation under its own user
-id, then reads the SQLite file directly and checks that every user's stored
-record is exactly what that user's own conversation implies:
+people at a bounded concurrency, each a whole conversation under its own user
+id, then reads the SQLite file directly and checks that every person's stored
+record holds what that person's own conversation implies, field by field
+(the fields the conversation is about: place, history, preferences, and the
+record's revision; the rest of a record, such as practice counts and one-time
+notes, is the skill's business):
 
 * finishers (launch, start a routine, "next" through to "routine done"):
   ``routine`` is null and ``history`` is exactly ``[[date, routine id]]``;
-* stoppers (every 5th user: launch, start, k x "next", "stop"):
+* stoppers (every 5th person: launch, start, k x "next", "stop"):
   ``routine`` is their routine id, ``index`` is k, ``stretch`` is the id of
   stretch k, ``history`` is empty;
-* one record per user, no record for anyone else, and none carrying another
-  user's conversation (a crossed write).
+* ``rev`` (in the JSON and in the ``rev`` column, equal) is at least the
+  number of turns that had to change the record (each such turn is one
+  successful compare-and-swap write) and at most the number of requests;
+* one record per person, no record for anyone else, and none carrying another
+  person's conversation (a crossed write).
+
+``--devices 2``: every person has two devices (one Alexa user id, two device
+ids and session ids) talking at the same time, in two threads. Device A does
+one routine, device B a different one; both launch before either starts (so
+both sessions hold the same revision, and the second to write must conflict,
+re-read and merge), then each goes "next" to the end. Then each opens a new
+session, both again launch before either speaks, and A says "make holds
+longer", B "shorter instructions", then "stop". Every person's record must
+then hold both devices' work: ``history`` is exactly both completions,
+``routine`` is null, ``prefs.hold_offset`` is one step (5 s) longer and
+``prefs.detail`` is "brief" (the other preferences untouched), practice
+counts cover the stretches of both routines, and ``rev`` is at least the
+turns of both devices that changed the record. Each missing effect is a lost
+write, and a device whose session goes on with the other device's routine
+is an unfinished conversation. The merges are counted from gunicorn's log
+(the skill's "store conflict: merged with another session's record" lines);
+with both sessions opened before either writes, every person causes at least
+two. A person's requests are stamped one second apart (``--pace``), in the
+order they are sent across both devices, since the skill orders places by
+whole seconds; ``--pace 0`` stamps them with the real clock, so a whole
+conversation shares one second and the latest place can't be told.
 
 Python standard library only (threads + http.client). Every request has a
-timeout, the run has a global deadline, every loop is bounded, nothing is
-written into the repository, and gunicorn is stopped by its PID at the end,
-even on failure. Exits non-zero on any 5xx, timeout, transport error,
-unexpected response, unfinished conversation or state mismatch.
+timeout, the run has a global deadline, every wait and loop is bounded,
+nothing is written into the repository, and gunicorn is stopped by its PID at
+the end, even on failure. Exits non-zero on any 5xx, timeout, transport
+error, unexpected response, unfinished conversation, state mismatch or lost
+write.
 
     .venv/bin/python bench/load_test.py --users 400 --concurrency 32 --workers 4
+    .venv/bin/python bench/load_test.py --users 200 --devices 2 --concurrency 32 --workers 4
     .venv/bin/python bench/load_test.py --json
 
 From Python (the tests do this): ``run_load(users=30, concurrency=8, workers=3)``
-returns the results as a dict.
+(or ``devices=2``) returns the results as a dict.
 """
 
 from __future__ import annotations
@@ -46,6 +75,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,11 +85,17 @@ if str(ROOT) not in sys.path:
 from skill.content.routines import ROUTINES  # noqa: E402  (plain data: ids, spoken names, stretch ids)
 from skill.devtools.envelopes import Session  # noqa: E402  (real request envelopes)
 from skill.devtools.gunicorn import GunicornServer, ServerError  # noqa: E402
+from skill.engine.plan import HOLD_STEP  # noqa: E402  (seconds "make holds longer" adds: 5)
 
 REQUEST_TIMEOUT = 10.0  # seconds, every request
 DEFAULT_DEADLINE = 300.0  # seconds for all conversations together
 STOP_EVERY = 5  # every 5th user stops in the middle
 DONE_PHRASE = "routine done"
+#: The skill's log message when a write conflicted and was merged (skill/interceptors.py SaveState).
+CONFLICT_MERGED = "store conflict: merged with another session's record"
+#: The skill's log messages when a write was put off to a later turn (a loss if no later turn comes).
+STORE_WARNINGS = ("store kept changing; will retry next turn", "store write failed; will retry next turn",
+                  "store read after a conflict failed; will retry next turn", "store read failed")
 #: Lines in gunicorn's log (its own and the app's JSON lines) that mean something went wrong in the server.
 SERVER_ERROR_MARKS = ('"level": "ERROR"', '"level": "CRITICAL"', "[ERROR]", "[CRITICAL]", "Traceback",
                        "WORKER TIMEOUT")
@@ -86,6 +122,20 @@ class Plan:
     def kind(self) -> str:
         return "finisher" if self.stop_after is None else "stopper"
 
+    @property
+    def nexts(self) -> int:
+        return len(self.stretches) if self.stop_after is None else self.stop_after
+
+    @property
+    def requests(self) -> int:
+        """Requests the conversation sends: launch, start, the "next"s, and "stop" for a stopper."""
+        return 2 + self.nexts + (self.stop_after is not None)
+
+    @property
+    def writes_needed(self) -> int:
+        """Turns that must change the record (each one successful write): start, and every "next"."""
+        return 1 + self.nexts
+
 
 def plan_for(number: int, run_token: str) -> Plan:
     """Deterministic: routines spread over all five, and for finishers and stoppers alike."""
@@ -99,6 +149,61 @@ def plan_for(number: int, run_token: str) -> Plan:
                 stretches, stop_after)
 
 
+#: What each of a person's two devices says after its routine: (intent, what it changes in ``prefs``).
+PREFERENCE_TURNS = (("LongerHoldsIntent", {"hold_offset": HOLD_STEP}),
+                    ("ShorterInstructionsIntent", {"detail": "brief"}))
+#: The preferences neither device touches, as a new record holds them.
+UNTOUCHED_PREFS = {"missing": [], "skip": [], "continuous": False}
+
+
+@dataclass
+class DevicePlan:
+    label: str  # "A" or "B"
+    routine_id: str
+    spoken: str
+    stretches: list[str]
+    preference: str  # the intent said after the routine
+    sets: dict  # what it sets in prefs
+
+    @property
+    def requests(self) -> int:
+        """launch, start, a "next" per stretch; then a new session: launch, the preference, "stop"."""
+        return 2 + len(self.stretches) + 3
+
+    @property
+    def writes_needed(self) -> int:
+        """start, every "next", the preference: turns that must change the record."""
+        return 1 + len(self.stretches) + 1
+
+
+@dataclass
+class PairPlan:
+    """Person ``number`` on two devices at once: two different routines, two different preferences."""
+
+    number: int
+    user_id: str
+    devices: tuple[DevicePlan, DevicePlan]
+    kind = "two devices"
+
+    @property
+    def requests(self) -> int:
+        return sum(device.requests for device in self.devices)
+
+    @property
+    def writes_needed(self) -> int:
+        return sum(device.writes_needed for device in self.devices)
+
+
+def pair_plan_for(number: int, run_token: str) -> PairPlan:
+    """Deterministic: device A's routine cycles through all five, B's is always a different one."""
+    first = number % len(ROUTINES)
+    second = (first + 1 + (number // len(ROUTINES)) % (len(ROUTINES) - 1)) % len(ROUTINES)
+    devices = tuple(DevicePlan(label, ROUTINES[index]["id"], ROUTINES[index]["name"],
+                               list(ROUTINES[index]["stretches"]), intent, sets)
+                    for label, index, (intent, sets) in zip("AB", (first, second), PREFERENCE_TURNS))
+    return PairPlan(number, f"amzn1.ask.account.LOADTEST2-{run_token}-{number:05d}", devices)
+
+
 @dataclass
 class Outcome:
     plan: Plan
@@ -106,6 +211,15 @@ class Outcome:
     finished: bool = False  # the conversation went as planned, to its end
     problem: str | None = None  # why it didn't
     history_date: str | None = None  # UTC date of the request that finished the routine
+
+
+@dataclass
+class PairOutcome:
+    plan: PairPlan
+    calls: list[tuple[str, int | str, float]] = field(default_factory=list)  # both devices' (list.append is atomic)
+    finished: bool = False  # both devices' conversations went as planned, to their ends
+    problem: str | None = None
+    history_dates: dict[str, str] = field(default_factory=dict)  # device label -> date its routine finished
 
 
 class Aborted(Exception):
@@ -182,7 +296,7 @@ def converse(client: Client, plan: Plan) -> Outcome:
             reply = client.post(outcome, "next", envelope)
             last = step == len(plan.stretches)
             if last:
-                if not (_ends(reply) and DONE_PHRASE in _speech(reply)):
+                if not (_ends(reply) and f"{plan.spoken} {DONE_PHRASE}" in _speech(reply)):
                     raise Aborted(f"last 'next' did not finish the routine: {_speech(reply)[:120]!r}")
                 outcome.history_date = envelope["request"]["timestamp"][:10]
             elif _ends(reply):
@@ -196,6 +310,104 @@ def converse(client: Client, plan: Plan) -> Outcome:
         outcome.finished = True
     except Aborted as exc:
         outcome.problem = str(exc)
+    return outcome
+
+
+def _together(barrier: threading.Barrier, what: str) -> None:
+    """Wait (bounded) until the other device is there too."""
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        raise Aborted(f"the other device never got to {what} (it failed, or took too long)") from None
+
+
+class PersonClock:
+    """The time on a person's requests, shared by their two devices: ``pace`` seconds on at every request.
+
+    Envelopes are stamped as they are sent, so the stamps follow the order the person spoke in across both
+    devices, a whole second or more apart, as a person's turns are. (The skill keeps times in whole seconds
+    and merges the place by the latest; at the load test's speed a real clock stamps a whole conversation
+    with one second, which no person does.) ``pace=0``: the real clock.
+    """
+
+    def __init__(self, pace: int):
+        self.pace = pace
+        self.start = datetime.now(timezone.utc)
+        self.ticks = 0
+        self.lock = threading.Lock()
+
+    def tick(self) -> datetime | None:
+        if not self.pace:
+            return None
+        with self.lock:
+            self.ticks += 1
+            return self.start + timedelta(seconds=self.pace * self.ticks)
+
+
+def _device(client: Client, outcome: PairOutcome, device: DevicePlan, barrier: threading.Barrier,
+            clock: PersonClock) -> None:
+    """One device's part: a routine to its end, then a new session with one preference. Raises Aborted."""
+    session = Session(user_id=outcome.plan.user_id)  # its own device id and session id
+    label = device.label
+
+    def say(step: str, envelope, ends: bool) -> dict:
+        session.clock = clock.tick()
+        envelope = envelope()  # stamped now, just before it is sent
+        reply = client.post(outcome, f"{label}:{step}", envelope)
+        if _ends(reply) != ends:
+            raise Aborted(f"device {label}: {step!r} {'did not end' if ends else 'ended'} the session: "
+                          f"{_speech(reply)[:120]!r}")
+        session.absorb(reply)
+        return reply
+
+    say("launch", session.launch, False)
+    _together(barrier, "launching")  # both sessions open, both holding the revision they read at launch
+    say("start", lambda: session.intent("StartRoutineIntent", {"routine": {"name": "routine",
+                                                                            "value": device.spoken}}), False)
+    for step in range(1, len(device.stretches) + 1):  # bounded
+        last = step == len(device.stretches)
+        sent: list[dict] = []
+        reply = say("next", lambda: sent.append(session.intent("AMAZON.NextIntent")) or sent[0], last)
+        if last:
+            if f"{device.spoken} {DONE_PHRASE}" not in _speech(reply):  # its own routine, not the other's
+                raise Aborted(f"device {label}: last 'next' did not finish the {device.spoken} routine: "
+                              f"{_speech(reply)[:120]!r}")
+            outcome.history_dates[label] = sent[0]["request"]["timestamp"][:10]
+    say("launch again", session.launch, False)  # a new session: it reads the store again
+    _together(barrier, "launching again")  # both read the record before either says its preference
+    say(device.preference, lambda: session.intent(device.preference), False)
+    say("stop", lambda: session.intent("AMAZON.StopIntent"), True)
+
+
+def converse_pair(client: Client, plan: PairPlan, wait_limit: float, pace: int = 1) -> PairOutcome:
+    """Both devices of one person at once: A in this thread, B in a thread of its own."""
+    outcome = PairOutcome(plan)
+    barrier = threading.Barrier(len(plan.devices), timeout=wait_limit)
+    clock = PersonClock(pace)
+    problems: dict[str, str] = {}
+
+    def run(device: DevicePlan) -> None:
+        try:
+            _device(client, outcome, device, barrier, clock)
+        except Aborted as exc:
+            problems[device.label] = str(exc)
+            barrier.abort()  # don't keep the other device waiting
+        except BaseException as exc:  # a bug here: report it as this person's problem, don't hang the other
+            problems[device.label] = f"{type(exc).__name__}: {exc}"
+            barrier.abort()
+
+    other = threading.Thread(target=run, args=(plan.devices[1],), name=f"{threading.current_thread().name}-B",
+                             daemon=True)
+    other.start()
+    run(plan.devices[0])
+    other.join(timeout=2 * wait_limit)  # bounded: B's requests time out, its waits are bounded
+    if other.is_alive():
+        problems.setdefault("B", "device B did not finish in time")
+        barrier.abort()
+    if problems:
+        outcome.problem = "; ".join(f"{label}: {problem}" for label, problem in sorted(problems.items()))
+    else:
+        outcome.finished = True
     return outcome
 
 
@@ -228,24 +440,80 @@ def _expected_shape(outcome: Outcome) -> tuple:
     return ("stopped", plan.routine_id, plan.stop_after, plan.stretches[plan.stop_after])
 
 
-def check_store(db_path: Path, outcomes: list[Outcome]) -> dict:
+def _rev_wrong(record: dict, column: object, plan: Plan | PairPlan) -> tuple[dict, int]:
+    """What is wrong with a record's revision, and how many writes that shows were lost (0 or 1).
+
+    Every turn that changed the record ended in exactly one successful compare-and-swap (each adds 1), and no
+    request writes more than once, so ``writes_needed <= rev <= requests``; the JSON and the column agree.
+    """
+    rev = record.get("rev", "<missing>")
+    if isinstance(rev, bool) or not isinstance(rev, int):
+        return {"rev": {"expected": "a whole number", "stored": rev}}, 0
+    if rev != column:
+        return {"rev": {"expected": f"the rev column's {column}", "stored": rev}}, 0
+    if rev < plan.writes_needed:
+        return {"rev": {"expected": f">= {plan.writes_needed} (turns that changed the record)", "stored": rev}}, 1
+    if rev > plan.requests:
+        return {"rev": {"expected": f"<= {plan.requests} (requests sent)", "stored": rev}}, 0
+    return {}, 0
+
+
+def _pair_wrong(record: dict, outcome: PairOutcome) -> tuple[dict, int, bool]:
+    """What is wrong with a two-device person's record, the writes lost, and whether another's work is in it."""
+    plan = outcome.plan
+    wrong: dict = {}
+    lost = 0
+    expected_history = sorted([outcome.history_dates[device.label], device.routine_id] for device in plan.devices)
+    history = record.get("history", "<missing>")
+    items = history if isinstance(history, list) else []
+    if not isinstance(history, list) or sorted(items) != expected_history:
+        wrong["history"] = {"expected": expected_history, "stored": history}
+        lost += sum(1 for item in expected_history if item not in items)
+    own = {device.routine_id for device in plan.devices}
+    crossed = any(not isinstance(item, list) or len(item) != 2 or item[1] not in own for item in items)
+    if record.get("routine", "<missing>") is not None:  # both routines finished: no place
+        wrong["routine"] = {"expected": None, "stored": record.get("routine", "<missing>")}
+    prefs = record.get("prefs") if isinstance(record.get("prefs"), dict) else {}
+    for device in plan.devices:  # each device's preference: present, or lost
+        for name, value in device.sets.items():
+            if prefs.get(name, "<missing>") != value:
+                wrong[f"prefs.{name}"] = {"expected": value, "stored": prefs.get(name, "<missing>"),
+                                          "said on": device.label}
+                lost += 1
+    for name, value in UNTOUCHED_PREFS.items():
+        if prefs.get(name, "<missing>") != value:
+            wrong[f"prefs.{name}"] = {"expected": value, "stored": prefs.get(name, "<missing>")}
+    practice = record.get("practice")
+    counts = dict(item for item in practice if isinstance(item, list) and len(item) == 2) \
+        if isinstance(practice, list) else {}
+    for device in plan.devices:  # every stretch coached on either device counted at least once
+        unpractised = [stretch for stretch in device.stretches if not counts.get(stretch, 0) >= 1]
+        if unpractised:
+            wrong[f"practice ({device.label})"] = {"expected": "at least 1 each", "missing": unpractised}
+            lost += 1
+    return wrong, lost, crossed
+
+
+def check_store(db_path: Path, outcomes: list[Outcome] | list[PairOutcome]) -> dict:
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
     try:
         integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
-        rows = connection.execute("SELECT id, data FROM user_state").fetchall()
+        rows = connection.execute("SELECT id, data, rev FROM user_state").fetchall()
     finally:
         connection.close()
     stored: dict[str, object] = {}
-    for key, text in rows:
+    columns: dict[str, object] = {}
+    for key, text, column in rows:
+        columns[key] = column
         try:
             stored[key] = json.loads(text)
         except ValueError:
             stored[key] = text
     by_user = {outcome.plan.user_id: outcome for outcome in outcomes}
-    shapes = Counter(_expected_shape(outcome) for outcome in outcomes)
+    shapes = Counter(_expected_shape(outcome) for outcome in outcomes if isinstance(outcome, Outcome))
     verdicts: dict[str, str | None] = {}  # user id -> None (correct) or what is wrong
     mismatches: list[dict] = []
-    crossed = 0
+    crossed = lost_writes = 0
     for user, outcome in by_user.items():
         if not outcome.finished:
             verdicts[user] = f"unverified: conversation did not complete ({outcome.problem})"
@@ -253,28 +521,40 @@ def check_store(db_path: Path, outcomes: list[Outcome]) -> dict:
         if user not in stored:
             verdicts[user] = "no record"
             mismatches.append({"user": user, "kind": outcome.plan.kind, "problem": "no record"})
+            lost_writes += outcome.plan.writes_needed
             continue
         record = stored[user]
-        expected = _expected(outcome)
+        details: dict = {}
         if not isinstance(record, dict):
-            wrong = {"record": repr(record)[:200]}
+            wrong, lost, is_crossed = {"record": repr(record)[:200]}, 1, False
+        elif isinstance(outcome, PairOutcome):
+            wrong, lost, is_crossed = _pair_wrong(record, outcome)
+            details = {"routines": [device.routine_id for device in outcome.plan.devices]}
         else:
             wrong = {key: {"expected": value, "stored": record.get(key, "<missing>")}
-                     for key, value in expected.items() if record.get(key, "<missing>") != value}
-        if wrong:
+                     for key, value in _expected(outcome).items() if record.get(key, "<missing>") != value}
             shape = _shape(record)
-            is_crossed = shape != _expected_shape(outcome) and shapes.get(shape, 0) > 0
+            is_crossed = bool(wrong) and shape != _expected_shape(outcome) and shapes.get(shape, 0) > 0
+            lost = int(bool(wrong) and not is_crossed)
+            details = {"routine": outcome.plan.routine_id, "stop_after": outcome.plan.stop_after}
+        if isinstance(record, dict):
+            rev_wrong, rev_lost = _rev_wrong(record, columns.get(user), outcome.plan)
+            wrong.update(rev_wrong)
+            if rev_lost and not lost:  # a turn's write is missing though its effects are not
+                lost = 1
+        if wrong:
             crossed += is_crossed
+            lost_writes += lost
             verdicts[user] = f"{'crossed write: ' if is_crossed else ''}{wrong}"
-            mismatches.append({"user": user, "kind": outcome.plan.kind, "routine": outcome.plan.routine_id,
-                               "stop_after": outcome.plan.stop_after, "wrong": wrong, "crossed": is_crossed})
+            mismatches.append({"user": user, "kind": outcome.plan.kind, **details, "wrong": wrong,
+                               "crossed": is_crossed, "lost_writes": lost})
         else:
             verdicts[user] = None
     unexpected = sorted(set(stored) - set(by_user))
     for key in unexpected:
         mismatches.append({"user": key, "problem": "record for a user who never spoke"})
     return {"records": len(stored), "integrity": integrity, "verdicts": verdicts, "mismatches": mismatches,
-            "crossed_writes": crossed, "unexpected_records": len(unexpected),
+            "crossed_writes": crossed, "lost_writes": lost_writes, "unexpected_records": len(unexpected),
             "missing_records": sum(1 for user in by_user if user not in stored)}
 
 
@@ -288,31 +568,62 @@ def _percentile(sorted_values: list[float], fraction: float) -> float | None:
     return sorted_values[int(rank) - 1]
 
 
+def _log_messages(server_log: str) -> Counter:
+    """How often each message appears among the skill's JSON log lines."""
+    messages: Counter = Counter()
+    for line in server_log.splitlines():
+        if line.startswith("{"):
+            try:
+                message = json.loads(line).get("message")
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(message, str):
+                messages[message] += 1
+    return messages
+
+
 def run_load(users: int = 200, concurrency: int = 32, workers: int = 4, request_timeout: float = REQUEST_TIMEOUT,
-             deadline: float = DEFAULT_DEADLINE, keep: bool = False) -> dict:
-    """Run the load test and return its results (``results["ok"]`` says whether it passed)."""
+             deadline: float = DEFAULT_DEADLINE, keep: bool = False, devices: int = 1, pace: int = 1) -> dict:
+    """Run the load test and return its results (``results["ok"]`` says whether it passed).
+
+    ``users`` are people; with ``devices=2`` each talks on two devices at once, and ``concurrency``
+    (requests in flight) is shared out as ``concurrency // 2`` people at a time, and each person's
+    requests are stamped ``pace`` seconds apart (:class:`PersonClock`; 0: the real clock).
+    """
     if users < 1 or concurrency < 1 or workers < 1:
         raise ValueError("users, concurrency and workers must be at least 1")
+    if devices not in (1, 2):
+        raise ValueError("devices must be 1 or 2")
+    if pace < 0:
+        raise ValueError("pace must be 0 or more")
     workdir = Path(tempfile.mkdtemp(prefix="bsc-load-"))
     db_path = workdir / "skill.sqlite3"
     server = GunicornServer(workdir, {"PERSISTENCE": "sqlite", "SQLITE_PATH": str(db_path)}, workers,
                             access_log=False)
     run_token = f"{os.getpid()}-{int(time.time())}"
-    plans = [plan_for(number, run_token) for number in range(users)]
+    plans = [(plan_for if devices == 1 else pair_plan_for)(number, run_token) for number in range(users)]
+    # The longest one device may wait for the other between two meeting points: the other's whole routine.
+    wait_limit = request_timeout * (max(len(routine["stretches"]) for routine in ROUTINES) + 3) + 5
     stop = threading.Event()
     executor = None
-    outcomes: list[Outcome] = []
-    results: dict = {"users": users, "concurrency": concurrency, "workers": workers, "workdir": str(workdir)}
+    outcomes: list[Outcome] | list[PairOutcome] = []
+    results: dict = {"users": users, "devices": devices, "concurrency": concurrency, "workers": workers,
+                     "pace": pace if devices > 1 else None, "workdir": str(workdir)}
     _remove_after_stop = False
     try:
         url = server.start()
         results["gunicorn_pid"] = server.process.pid
         client = Client(url, request_timeout, stop, time.monotonic() + deadline)
-        executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="user")
+        # With two devices, each task runs device B in a thread of its own: concurrency // 2 people at once.
+        executor = ThreadPoolExecutor(max_workers=max(1, concurrency // devices), thread_name_prefix="user")
         started = time.perf_counter()
-        futures = [executor.submit(converse, client, plan) for plan in plans]
-        # Bounded wait: each conversation stops itself at the deadline; each request at its timeout.
-        outcomes = [future.result(timeout=deadline + request_timeout + 30) for future in futures]
+        if devices == 1:
+            futures = [executor.submit(converse, client, plan) for plan in plans]
+        else:
+            futures = [executor.submit(converse_pair, client, plan, wait_limit, pace) for plan in plans]
+        # Bounded wait: each conversation stops itself at the deadline; each request at its timeout, each
+        # wait for the other device at wait_limit.
+        outcomes = [future.result(timeout=deadline + request_timeout + 2 * wait_limit + 30) for future in futures]
         elapsed = time.perf_counter() - started
         store = check_store(db_path, outcomes)
         server_log = server.log()
@@ -333,8 +644,11 @@ def run_load(users: int = 200, concurrency: int = 32, workers: int = 4, request_
     latencies = sorted(seconds for _, status, seconds in calls if isinstance(status, int))
     server_errors = sum(1 for line in server_log.splitlines()
                         if any(mark in line for mark in SERVER_ERROR_MARKS))
+    messages = _log_messages(server_log)
     results.update({
+        "people": users,
         "requests": len(calls),
+        "requests_planned": sum(plan.requests for plan in plans),
         "seconds": round(elapsed, 3),
         "rps": round(len(calls) / elapsed, 1) if elapsed > 0 else None,
         "p50_ms": round(_percentile(latencies, 0.50) * 1000, 1) if latencies else None,
@@ -346,8 +660,8 @@ def run_load(users: int = 200, concurrency: int = 32, workers: int = 4, request_
                                   if status.isdigit() and int(status) != 200 and not 500 <= int(status) < 600),
         "timeouts": statuses.get("timeout", 0),
         "transport_errors": sum(n for status, n in statuses.items() if status.startswith("error:")),
-        "finishers": sum(1 for plan in plans if plan.stop_after is None),
-        "stoppers": sum(1 for plan in plans if plan.stop_after is not None),
+        "finishers": sum(1 for plan in plans if getattr(plan, "stop_after", None) is None),
+        "stoppers": sum(1 for plan in plans if getattr(plan, "stop_after", None) is not None),
         "conversations_completed": sum(1 for outcome in outcomes if outcome.finished),
         "conversation_problems": [{"user": o.plan.user_id, "problem": o.problem} for o in outcomes if o.problem][:20],
         "records": store["records"],
@@ -355,16 +669,23 @@ def run_load(users: int = 200, concurrency: int = 32, workers: int = 4, request_
         "unexpected_records": store["unexpected_records"],
         "state_mismatches": len(store["mismatches"]),
         "crossed_writes": store["crossed_writes"],
+        "lost_writes": store["lost_writes"],
+        "conflicts_merged": messages[CONFLICT_MERGED],
+        "store_warnings": {message: messages[message] for message in STORE_WARNINGS if messages[message]},
         "mismatch_examples": store["mismatches"][:20],
         "sqlite_integrity": store["integrity"],
         "server_error_log_lines": server_errors,
         "verdicts": store["verdicts"],
     })
+    results["errors"] = sum(results[key] for key in ("http_5xx", "timeouts", "transport_errors",
+                                                      "http_other_non_200", "server_error_log_lines"))
     failures = []
     for key in ("http_5xx", "timeouts", "transport_errors", "http_other_non_200", "state_mismatches",
-                "server_error_log_lines"):
+                "lost_writes", "server_error_log_lines", "store_warnings"):
         if results[key]:
             failures.append(f"{key}={results[key]}")
+    if results["requests"] != results["requests_planned"]:
+        failures.append(f"requests={results['requests']} of {results['requests_planned']} planned")
     if results["conversations_completed"] != users:
         failures.append(f"conversations_completed={results['conversations_completed']} of {users}")
     if results["records"] != users:
@@ -383,8 +704,12 @@ def run_load(users: int = 200, concurrency: int = 32, workers: int = 4, request_
 
 def format_table(results: dict) -> str:
     rows = [
-        ("users", results["users"]),
-        ("  finishers / stoppers", f"{results['finishers']} / {results['stoppers']}"),
+        ("people", results["users"]),
+        *([("  finishers / stoppers", f"{results['finishers']} / {results['stoppers']}")]
+          if results["devices"] == 1 else []),
+        ("devices per person", results["devices"]),
+        *([("  seconds between a person's requests", results["pace"] or "real clock")]
+          if results["devices"] > 1 else []),
         ("concurrency", results["concurrency"]),
         ("gunicorn workers", results["workers"]),
         ("requests", results["requests"]),
@@ -401,7 +726,11 @@ def format_table(results: dict) -> str:
         ("records stored", results["records"]),
         ("state mismatches", results["state_mismatches"]),
         ("  of which crossed writes", results["crossed_writes"]),
+        ("lost writes", results["lost_writes"]),
+        ("conflicts merged", results["conflicts_merged"]),
+        ("store warnings", sum(results["store_warnings"].values())),
         ("server error log lines", results["server_error_log_lines"]),
+        ("errors", results["errors"]),
         ("result", "PASS" if results["ok"] else "FAIL: " + "; ".join(results["failures"])),
     ]
     width = max(len(name) for name, _ in rows)
@@ -417,8 +746,14 @@ def format_table(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=200, help="simulated users (default 200)")
-    parser.add_argument("--concurrency", type=int, default=32, help="conversations at once (default 32)")
+    parser.add_argument("--users", type=int, default=200, help="simulated people (default 200)")
+    parser.add_argument("--devices", type=int, choices=(1, 2), default=1,
+                        help="devices per person, talking at once (default 1)")
+    parser.add_argument("--pace", type=int, default=1,
+                        help="with --devices 2: seconds between the stamps on a person's requests "
+                             "(default 1; 0: the real clock)")
+    parser.add_argument("--concurrency", type=int, default=32,
+                        help="requests in flight (with --devices 2, half as many people at once; default 32)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--timeout", type=float, default=REQUEST_TIMEOUT, help="per-request timeout, s (default 10)")
     parser.add_argument("--deadline", type=float, default=DEFAULT_DEADLINE,
@@ -433,7 +768,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, terminated)
     try:
         results = run_load(users=args.users, concurrency=args.concurrency, workers=args.workers,
-                           request_timeout=args.timeout, deadline=args.deadline, keep=args.keep)
+                           request_timeout=args.timeout, deadline=args.deadline, keep=args.keep,
+                           devices=args.devices, pace=args.pace)
     except ServerError as exc:
         print(f"load test could not start the server: {exc}", file=sys.stderr)
         return 2

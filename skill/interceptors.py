@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
@@ -33,7 +34,7 @@ from .persistence.keys import log_id
 log = logging.getLogger("skill.requests")
 STORE_KEY = "store"
 #: Tries at a write when other sessions keep writing in between (each try re-reads and merges).
-SAVE_ATTEMPTS = 3
+SAVE_ATTEMPTS = 5
 
 
 
@@ -138,9 +139,16 @@ class SaveState(AbstractResponseInterceptor):
             session[STORE_KEY] = meta
 
     def _save(self, handler_input, state: CoachState, meta: dict) -> tuple[CoachState, dict]:
+        """Write the record; on a conflict merge and try again. The session keeps its own place in the
+        conversation; the store keeps the place changed last (``meta["place"]`` remembers the stored one
+        while it is newer than this session's)."""
         envelope = handler_input.request_envelope
         for _ in range(SAVE_ATTEMPTS):
-            record = {**state.record(), REVISION: meta.get("rev", 0) + 1}
+            stored_place = _place(meta.get("place"))
+            if stored_place is not None and stored_place.updated <= state.updated:
+                stored_place, meta = None, {k: v for k, v in meta.items() if k != "place"}
+            to_write = _with_place(state, stored_place) if stored_place is not None else state
+            record = {**to_write.record(), REVISION: meta.get("rev", 0) + 1}
             if len(json.dumps(record, separators=(",", ":"))) > MAX_RECORD_BYTES:
                 log.error("record too large to store; not written", extra={"user": log_id(_uid(handler_input))})
                 return state, {**meta, "dirty": False}
@@ -154,7 +162,13 @@ class SaveState(AbstractResponseInterceptor):
                     log.warning("store read after a conflict failed; will retry next turn",
                                 extra={"error": f"{type(exc).__name__}: {exc}"[:300]})
                     return state, {**meta, "dirty": True}
-                state, meta = merge_records(theirs, state), {**meta, "rev": rev}
+                merged = merge_records(theirs, state)
+                meta = {**meta, "rev": rev}
+                if merged.updated > state.updated:  # the other device moved last: the store keeps its place
+                    meta["place"] = [merged.routine, merged.index, merged.stretch, merged.side, merged.updated]
+                # ...and this conversation goes on where it is, with its own question and timeline.
+                state = replace(_with_place(merged, state), pending=state.pending, paused=state.paused,
+                                timeline=state.timeline, timeline_at=state.timeline_at)
                 log.info("store conflict: merged with another session's record")
             except Exception as exc:
                 log.warning("store write failed; will retry next turn",
@@ -162,3 +176,17 @@ class SaveState(AbstractResponseInterceptor):
                 return state, {**meta, "dirty": True}
         log.warning("store kept changing; will retry next turn")
         return state, {**meta, "dirty": True}
+
+
+def _place(raw) -> CoachState | None:
+    """The stored place remembered in the session's store flags (input: read leniently), or None."""
+    if not isinstance(raw, list) or len(raw) != 5:
+        return None
+    place = CoachState.from_dict(dict(zip(("routine", "index", "stretch", "side", "updated"), raw)))
+    return place if place.updated else None
+
+
+def _with_place(state: CoachState, place: CoachState) -> CoachState:
+    """``state`` at the place (routine, stretch, side and when it changed) of ``place``."""
+    return replace(state, routine=place.routine, index=place.index, stretch=place.stretch, side=place.side,
+                   updated=place.updated)

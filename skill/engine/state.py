@@ -430,7 +430,7 @@ def merge_records(theirs: CoachState, ours: CoachState) -> CoachState:
                      safety_said=theirs.safety_said or ours.safety_said,
                      checks_said=theirs.checks_said or ours.checks_said,
                      equipment_noted=theirs.equipment_noted and ours.equipment_noted)
-    if theirs.updated > ours.updated:  # the other device moved the place later: theirs stands
+    if theirs.updated >= ours.updated:  # the other device moved the place later (or as late): theirs stands
         merged = replace(merged, routine=theirs.routine, index=theirs.index, stretch=theirs.stretch,
                          side=theirs.side, updated=theirs.updated, pending=None, paused=False, timeline=(),
                          timeline_at=0)
