@@ -170,3 +170,32 @@ def test_without_boto3_on_the_path_a_dynamodb_configuration_fails_clearly_not_at
     out = run_in_fresh_python(folder, [], "", env)
     # The store can't be reached (no boto3), so the skill answers from the session and logs the failure.
     assert "Welcome" in out["results"][0]["response"]["outputSpeech"]["ssml"]
+
+
+#: Packages the runtime's botocore imports. A copy in the bundle shadows the runtime's (the bundle comes first
+#: on sys.path), so a copy must be one botocore accepts; s3transfer and jmespath are not shipped at all.
+BOTOCORE_DEPENDENCIES = {"urllib3", "python-dateutil", "s3transfer", "jmespath"}
+
+
+def test_the_bundle_ships_no_botocore_dependency_outside_what_botocore_accepts(bundle):
+    import importlib.metadata
+    import re as _re
+
+    from packaging.requirements import Requirement
+
+    folder, _ = bundle
+    shipped = {}
+    for info in folder.glob("*.dist-info"):
+        name, version = info.name[: -len(".dist-info")].rsplit("-", 1)
+        shipped[_re.sub(r"[-_.]+", "-", name).lower()] = version
+    lambda_python = {"python_version": build_lambda.LAMBDA_PYTHON, "extra": ""}  # the runtime's Python (3.13)
+    requirements = [Requirement(r) for r in importlib.metadata.requires("botocore") or []]
+    accepted = {r.name.lower(): r.specifier for r in requirements
+                if r.marker is None or r.marker.evaluate(lambda_python)}
+    checked = {}
+    for name in BOTOCORE_DEPENDENCIES & set(shipped):
+        assert shipped[name] in accepted[name], f"{name} {shipped[name]} is outside botocore's {accepted[name]}"
+        checked[name] = shipped[name]
+    assert "s3transfer" not in shipped and "jmespath" not in shipped
+    assert {"urllib3", "python-dateutil"} <= set(checked), shipped  # the two the SDK brings are checked
+    print(f"\nbotocore {importlib.metadata.version('botocore')} accepts the bundle's {checked}")

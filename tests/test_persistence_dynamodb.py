@@ -404,3 +404,71 @@ def test_unreadable_stored_record_starts_fresh(adapter, ddb, table, attributes, 
     convo.session.end()
     convo.launch()
     assert FRESH_START not in convo.speech
+
+
+# --- The client is made at import (Lambda's init phase), and only when DynamoDB is chosen -----------
+
+_IMPORT_PROBE = """
+import json, sys, time
+sys.path.insert(0, "lambda")
+started = time.process_time()
+import lambda_function
+from skill.persistence.dynamodb import DynamoDbAdapter
+adapters = [obj for obj in __import__("gc").get_objects() if isinstance(obj, DynamoDbAdapter)]
+print(json.dumps({"boto3": "boto3" in sys.modules, "clients": [a._client is not None for a in adapters]}))
+"""
+
+
+def _probe(env: dict) -> dict:
+    import os
+    import subprocess
+    import sys as _sys
+
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("AWS_", "DYNAMODB_", "PERSISTENCE", "SQLITE_PATH"))}
+    from pathlib import Path
+
+    result = subprocess.run([_sys.executable, "-c", _IMPORT_PROBE], cwd=Path(__file__).resolve().parent.parent,
+                            env={**base, **env}, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_with_dynamodb_the_client_is_made_at_import_not_at_the_first_invoke(tmp_path):
+    probe = _probe({"PERSISTENCE": "dynamodb", "DYNAMODB_TABLE": "bsc-probe", "AWS_REGION": REGION,
+                    "DYNAMODB_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "x",
+                    "AWS_SECRET_ACCESS_KEY": "x"})
+    assert probe == {"boto3": True, "clients": [True]}  # made in the init phase, with no network call
+
+
+def test_without_dynamodb_nothing_of_boto3_is_imported(tmp_path):
+    probe = _probe({"SQLITE_PATH": str(tmp_path / "probe.sqlite3")})
+    assert probe == {"boto3": False, "clients": []}
+
+
+def test_without_a_region_the_import_still_succeeds_and_answers_without_a_store(tmp_path):
+    probe = _probe({"PERSISTENCE": "dynamodb", "DYNAMODB_TABLE": "bsc-probe"})
+    assert probe["clients"] == []  # the store could not be made: degraded, not a failed import
+
+
+def test_a_snapstart_restore_drops_the_client_so_no_connection_or_credential_is_reused(moto, table):
+    adapter = DynamoDbAdapter(table, endpoint_url=moto.endpoint_url, region_name=REGION, eager=True)
+    before = adapter.client
+    adapter.forget_client()  # what the after-restore hook calls
+    assert adapter._client is None
+    session = Session()
+    adapter.save_attributes(envelope_for(session), {"v": 2, "rev": 1})
+    assert adapter.client is not before and adapter.get_attributes(envelope_for(session))["rev"] == 1
+
+
+def test_after_a_restore_hook_the_log_salt_is_new_unless_set(monkeypatch):
+    """SnapStart would otherwise give every restored environment the salt made at init."""
+    from skill.persistence import keys
+
+    monkeypatch.delenv("LOG_SALT", raising=False)
+    before = keys.log_id("amzn1.ask.account.someone")
+    keys._new_salt()  # what the after-restore hook runs
+    assert keys.log_id("amzn1.ask.account.someone") != before
+    monkeypatch.setenv("LOG_SALT", "fixed")
+    keys._new_salt()
+    assert keys.log_id("amzn1.ask.account.someone") == keys.log_id("amzn1.ask.account.someone")

@@ -193,8 +193,34 @@ def test_only_this_alexa_skill_may_invoke_the_function(source, transformed):
     assert not of_type(source, "AWS::Lambda::Permission"), "the AlexaSkill event is the only permission"
     _, permission = only(transformed, "AWS::Lambda::Permission")
     props = permission["Properties"]
-    assert props == {"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": "SkillFunction"},
+    alias_name, _ = only(transformed, "AWS::Lambda::Alias")
+    assert props == {"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": alias_name},
                      "Principal": "alexa-appkit.amazon.com", "EventSourceToken": {"Ref": "SkillId"}}
+
+
+def test_alexa_invokes_a_published_version_through_the_alias_live(transformed):
+    alias_name, alias = only(transformed, "AWS::Lambda::Alias")
+    version_name, version = only(transformed, "AWS::Lambda::Version")
+    assert alias["Properties"]["Name"] == "live"
+    assert alias["Properties"]["FunctionName"] == {"Ref": "SkillFunction"}
+    assert alias["Properties"]["FunctionVersion"] == {"Fn::GetAtt": [version_name, "Version"]}
+    assert version["Properties"]["FunctionName"] == {"Ref": "SkillFunction"}
+
+
+def test_snapstart_is_an_option_off_by_default(source, transformed):
+    parameter = source["Parameters"]["SnapStart"]
+    assert parameter["Default"] == "false" and parameter["AllowedValues"] == ["false", "true"]
+    assert transformed["Conditions"]["UseSnapStart"] == {"Fn::Equals": [{"Ref": "SnapStart"}, "true"]}
+    function = transformed["Resources"]["SkillFunction"]["Properties"]
+    assert function["SnapStart"] == {"Fn::If": ["UseSnapStart", {"ApplyOn": "PublishedVersions"},
+                                                {"Ref": "AWS::NoValue"}]}
+
+
+def test_the_template_with_snapstart_on_transforms_and_lints_clean(source):
+    on = json.loads(json.dumps(source))
+    on["Parameters"]["SnapStart"]["Default"] = "true"
+    matches = lint_text(json.dumps(sam_transform(on), indent=1))
+    assert not matches, describe(matches)
 
 
 def test_skill_id_parameter_is_required_and_checked(source):
@@ -333,7 +359,8 @@ def test_outputs(transformed, table):
     table_name, _ = table
     log_group_name, _ = only(transformed, "AWS::Logs::LogGroup")
     outputs = transformed["Outputs"]
-    assert outputs["SkillFunctionArn"]["Value"] == {"Fn::GetAtt": ["SkillFunction", "Arn"]}
+    alias_name, _ = only(transformed, "AWS::Lambda::Alias")
+    assert outputs["SkillFunctionArn"]["Value"] == {"Ref": alias_name}  # the alias's ARN: what Alexa may invoke
     assert outputs["UserStateTableName"]["Value"] == {"Ref": table_name}
     assert outputs["SkillLogGroupName"]["Value"] == {"Ref": log_group_name}
     assert all(output.get("Description") for output in outputs.values())

@@ -78,6 +78,8 @@ def store_from_env(environ: Mapping[str, str] = os.environ) -> AbstractPersisten
             raise ConfigurationError("PERSISTENCE=dynamodb needs DYNAMODB_TABLE")
         from .dynamodb import DynamoDbAdapter
 
+        # Made eagerly: on Lambda this runs at import, in the init phase (see skill.persistence.dynamodb).
         return DynamoDbAdapter(table, endpoint_url=environ.get("DYNAMODB_ENDPOINT_URL") or None,
-                               region_name=environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None)
+                               region_name=environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None,
+                               eager=True)
     raise ConfigurationError(f"PERSISTENCE must be sqlite, dynamodb or none, not {kind!r}")

@@ -3,9 +3,16 @@
 Why not ask-sdk-dynamodb-persistence-adapter: its default argument builds
 ``boto3.resource("dynamodb")`` at import time, so importing it without an AWS
 region fails, and the resource layer is slower to import than the client.
-This adapter imports boto3 only when the first request needs it, and maps
-numbers both ways: DynamoDB returns ``Decimal``, and ``Decimal`` is what it
-needs for floats.
+This module imports boto3 only when DynamoDB is chosen, and maps numbers both
+ways: DynamoDB returns ``Decimal``, and ``Decimal`` is what it needs for floats.
+
+When the store is chosen (``store_from_env``, which the Lambda entry point runs
+at import), the client is made at once (``eager=True``): on Lambda that is the
+init phase, which runs on a full vCPU, rather than the first invoke, which gets
+a share of one in proportion to the memory (AWS's guidance: create SDK clients
+outside the handler). With SnapStart, the client is dropped after a restore
+(``snapshot_restore_py``'s after-restore hook, in the Lambda runtime) and made
+again on first use: no connection or credential from the snapshot is reused.
 
 The item is ``{id: <user id>, rev: <revision>, attributes: <record as a map>}``.
 It uses exactly two actions, GetItem (consistent read) and PutItem, which is
@@ -25,6 +32,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
 from . import REVISION, StoreConflict, expected_revision
+from ..snapstart import after_restore
 from .keys import user_id
 
 #: Alexa waits about 8 s and the function times out at 7 s: a read and a write, one try each, take at
@@ -61,7 +69,7 @@ def from_dynamo(value: Any) -> Any:
 
 class DynamoDbAdapter(AbstractPersistenceAdapter):
     def __init__(self, table_name: str, client=None, partition_key: str = "id", attribute_name: str = "attributes",
-                 endpoint_url: str | None = None, region_name: str | None = None):
+                 endpoint_url: str | None = None, region_name: str | None = None, eager: bool = False):
         self.table_name = table_name
         self.partition_key = partition_key
         self.attribute_name = attribute_name
@@ -72,6 +80,15 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
         self._client = client
         self._lock = threading.Lock()
         self._serializer = self._deserializer = None
+        if eager:
+            _ = self.client, self._codecs()  # boto3 imported, the client and the type codecs made, now
+            after_restore(self.forget_client)
+
+    def forget_client(self) -> None:
+        """Drop the client (after a SnapStart restore): the next call makes a fresh one, with fresh
+        connections and credentials."""
+        with self._lock:
+            self._client = None
 
     @property
     def client(self):
@@ -138,3 +155,4 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
             self.client.delete_item(TableName=self.table_name, Key={self.partition_key: {"S": user_id(request_envelope)}})
         except Exception as exc:
             raise self._fail("delete", exc) from None
+

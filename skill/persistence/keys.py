@@ -7,6 +7,8 @@ import os
 
 from ask_sdk_model import RequestEnvelope
 
+from ..snapstart import after_restore
+
 
 def user_id(request_envelope: RequestEnvelope) -> str:
     """The Alexa user id of a request (context first, then session)."""
@@ -20,8 +22,17 @@ def user_id(request_envelope: RequestEnvelope) -> str:
     return uid
 
 
-#: Set LOG_SALT to correlate one person's lines across processes; by default each process has its own salt.
+#: Set LOG_SALT to correlate one person's lines across processes; by default each process has its own salt
+#: (and, with SnapStart, each restored environment: a salt made at init would otherwise be in the snapshot).
 _SALT = os.environ.get("LOG_SALT") or os.urandom(16).hex()
+
+
+def _new_salt() -> None:
+    global _SALT
+    _SALT = os.environ.get("LOG_SALT") or os.urandom(16).hex()
+
+
+after_restore(_new_salt)
 
 
 def log_id(uid: str | None) -> str | None:
