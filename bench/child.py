@@ -1,11 +1,12 @@
-"""Runs inside a fresh ``python -I -S`` process for bench/run.py; not meant to be run by hand.
+"""Runs inside a fresh ``python -I -S`` process for the bench/ measurements (bench/runner.py); not meant to be run by hand.
 
 The process has no site-packages: ``sys.path`` gets only the unpacked bundle
 (and, for the DynamoDB configuration, a folder holding boto3 and nothing
 else, as the Lambda runtime provides). Two modes, chosen by argv[1]:
 
 ``cold``  import ``lambda_function`` and handle the events read from stdin;
-          report monotonic timestamps (``time.perf_counter`` is
+          report the CPU time (``time.process_time``) of the import and of the
+          first event (bench/lambda_model.py), monotonic timestamps (``time.perf_counter`` is
           CLOCK_MONOTONIC on Linux, so the parent can compare them with its
           own spawn and exit times), resident memory, and store counters.
 ``warm``  run whole conversations through the handler many times and report
@@ -56,15 +57,21 @@ def ends(response):
 
 def cold(config):
     logging.getLogger().addHandler(logging.FileHandler(config["log"]))
+    cpu_import = time.process_time()
     t_import = time.perf_counter()
     import lambda_function
 
     t_imported = time.perf_counter()
-    responses = [lambda_function.lambda_handler(event, None) for event in config["events"]]
+    cpu_imported = time.process_time()
+    events = config["events"]
+    responses = [lambda_function.lambda_handler(events[0], None)]
+    cpu_first = time.process_time()
+    responses += [lambda_function.lambda_handler(event, None) for event in events[1:]]
     t_handled = time.perf_counter()
     adapter = find_adapter(lambda_function.lambda_handler)
     out = {"t_start": T_START, "t_import": t_import, "t_imported": t_imported, "t_handled": t_handled,
            "import_s": t_imported - t_import, "first_request_s": t_handled - t_imported,
+           "import_cpu_s": cpu_imported - cpu_import, "first_invoke_cpu_s": cpu_first - cpu_imported,
            "speech": [speech(r)[:80] for r in responses], "ends": [ends(r) for r in responses],
            "boto3_imported": "boto3" in sys.modules,
            "store": {"kind": type(adapter).__name__, "reads": adapter.reads, "writes": adapter.writes}

@@ -135,7 +135,8 @@ class SaveState(AbstractResponseInterceptor):
                 state, meta = self._save(handler_input, state, meta)
         session = session_attributes(handler_input)
         if session is not None:
-            session[STATE_KEY] = state.to_session()
+            if state is not attributes.get("state_out"):  # stamped or merged here: the handler's copy is stale
+                session[STATE_KEY] = state.to_session()
             session[STORE_KEY] = meta
 
     def _save(self, handler_input, state: CoachState, meta: dict) -> tuple[CoachState, dict]:
