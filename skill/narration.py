@@ -12,7 +12,7 @@ from functools import lru_cache
 from .content import EQUIPMENT, POSITIONS, Stretch, Timing
 from .content.schema import ALTERNATIVES, MAX_HOLD_SECONDS, MIN_HOLD_SECONDS
 from .localization import Phrases
-from .speech import Mark, Narration, Pause, Say, Segment, duration, speech_seconds
+from .speech import Mark, Narration, Pause, Say, Segment, Sound, duration, speech_seconds
 
 #: Pauses between instructions, in seconds: long enough to act on them.
 SETTLE_PAUSE = 3.0
@@ -34,6 +34,12 @@ REST_SECONDS = 5
 POSITION_CHANGE_REST_SECONDS = 10
 EQUIPMENT_REST_SECONDS = 15
 SEGMENT = "segment:"
+#: Sounds from Alexa's sound library, so a person with closed eyes hears, without counting, when a hold ends
+#: and when to switch sides. The seconds are the time the timeline allows each clip (short chimes; Amazon's
+#: sound library lists their lengths, which could not be checked from here).
+HOLD_END_SOUND = Sound("soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_01", 1.0)
+SWITCH_SOUND = Sound("soundbank://soundlibrary/musical/amzn_sfx_bell_med_chime_02", 1.5)
+SOUND_SECONDS = {s.url: s.seconds for s in (HOLD_END_SOUND, SWITCH_SOUND)}
 #: Ways of saying "take a moment to get into position", so a routine doesn't repeat one sentence.
 GET_INTO_POSITION = ("get_into_position", "get_into_position_2", "get_into_position_3")
 
@@ -91,7 +97,7 @@ def _breath_part(cue: str) -> str:
 def switch(steps: tuple[str, ...], p: Phrases) -> list[Segment]:
     """"Switch sides", then each short step with time to do it: SWITCH_SECONDS of silence in all."""
     pause = max(MIN_SWITCH_STEP_PAUSE, SWITCH_SECONDS / max(len(steps), 1))
-    segments: list[Segment] = [Say(p("switch_sides"))]
+    segments: list[Segment] = [SWITCH_SOUND, Say(p("switch_sides"))]
     for step in steps:
         segments += [Say(p.localise(step)), Pause(pause)]
     return segments
@@ -134,7 +140,7 @@ def timed_part(stretch: Stretch, p: Phrases, hold_seconds: int | None = None, ea
                 else:
                     segments.append(Say(p(f"{verb}_intro", seconds=seconds, breathing=breathing).strip()))
                 segments += hold(seconds, p, verb)
-                segments.append(Say(p("release" if verb == "hold" else "roll_done")))
+                segments += [HOLD_END_SOUND, Say(p("release" if verb == "hold" else "roll_done"))]
         else:
             intro = p("reps_intro_side", count=timing.reps, side=p(side)) if side else p("reps_intro", count=timing.reps)
             segments.append(Say(intro))

@@ -39,7 +39,15 @@ class Mark:
     name: str
 
 
-Segment = Union[Say, Pause, Mark]
+@dataclass(frozen=True)
+class Sound:
+    """A short clip from Alexa's sound library (``soundbank://...``), with the time it is allowed."""
+
+    url: str
+    seconds: float
+
+
+Segment = Union[Say, Pause, Mark, Sound]
 Narration = tuple[Segment, ...]
 
 
@@ -55,7 +63,7 @@ def speech_seconds(text: str) -> float:
 def segment_seconds(segment: Segment) -> float:
     if isinstance(segment, Say):
         return speech_seconds(segment.text)
-    if isinstance(segment, Pause):
+    if isinstance(segment, (Pause, Sound)):
         return segment.seconds
     return 0.0
 

@@ -15,10 +15,14 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from .speech import Mark, Pause, Say, Segment
+from .speech import Mark, Pause, Say, Segment, Sound
 
 MAX_BREAK_SECONDS = 10.0
 MAX_SSML_CHARS = 8000
+#: Alexa plays at most 5 <audio> clips in one response.
+MAX_AUDIO_CLIPS = 5
+#: Only clips from Alexa's own sound library (nothing hosted, nothing fetched from elsewhere).
+_SOUNDBANK = re.compile(r"^soundbank://soundlibrary/[a-z0-9_]+(?:/[a-z0-9_]+)+$")
 ALLOWED_TAGS = frozenset({
     "speak", "amazon:domain", "amazon:effect", "amazon:emotion", "audio", "break", "emphasis",
     "lang", "p", "phoneme", "prosody", "s", "say-as", "sub", "voice", "w",
@@ -70,12 +74,40 @@ def break_tags(seconds: float) -> str:
     return "".join(tags)
 
 
+def within_clip_limit(segments: Iterable[Segment]) -> tuple[Segment, ...]:
+    """The segments with sounds past Alexa's fifth dropped (the words and pauses all stay).
+
+    The engine applies this before it measures a response, so its timeline matches what is played.
+    """
+    kept, clips = [], 0
+    for segment in segments:
+        if isinstance(segment, Sound):
+            if clips >= MAX_AUDIO_CLIPS:
+                continue
+            clips += 1
+        kept.append(segment)
+    return tuple(kept)
+
+
+def audio_tag(sound: Sound) -> str:
+    if not _SOUNDBANK.match(sound.url):
+        raise SSMLError(f"not a sound-library clip: {sound.url!r}")
+    return f'<audio src="{sound.url}"/>'
+
+
 def render_body(segments: Iterable[Segment]) -> str:
-    """SSML for the segments, without the ``<speak>`` wrapper."""
+    """SSML for the segments, without the ``<speak>`` wrapper (at most 5 clips: later ones are dropped)."""
     parts: list[str] = []
     pending_pause = 0.0
     after_text = False
-    for segment in segments:
+    for segment in within_clip_limit(segments):
+        if isinstance(segment, Sound):
+            if pending_pause:
+                parts.append(break_tags(pending_pause))
+                pending_pause = 0.0
+            parts.append(audio_tag(segment))
+            after_text = False
+            continue
         if isinstance(segment, Pause):
             pending_pause += segment.seconds
             continue
@@ -114,6 +146,7 @@ def validate(ssml: str) -> None:
         raise SSMLError(f"SSML is {len(ssml)} characters; Alexa allows {MAX_SSML_CHARS}")
     stack: list[str] = []
     position = 0
+    clips = 0
     for tag in _TAG.finditer(ssml):
         _check_text(ssml[position:tag.start()], inside=bool(stack))
         position = tag.end()
@@ -135,6 +168,11 @@ def validate(ssml: str) -> None:
                   for m in _ATTRIBUTE.finditer(attributes)}
         if name == "break":
             _check_break(values)
+        if name == "audio":
+            clips += 1
+            if clips > MAX_AUDIO_CLIPS or not _SOUNDBANK.match(values.get("src") or ""):
+                raise SSMLError(f"audio clip {clips} ({values.get('src')!r}): at most {MAX_AUDIO_CLIPS}, "
+                                "from the sound library")
         if not self_closing:
             stack.append(name)
     if stack or position == 0:
@@ -190,3 +228,12 @@ def merged_breaks(ssml: str) -> str:
         return f'<break time="{round(total * 1000)}ms"/>'
 
     return _CHAINED_BREAKS.sub(merged, ssml)
+
+
+def audio_as_breaks(ssml: str, seconds: dict[str, float]) -> str:
+    """The SSML with each sound-library clip replaced by a break as long as the time allowed for it.
+
+    For renderers that can't fetch Alexa's sound library (espeak-ng in the audio preview), so a
+    preview lasts what the skill plans.
+    """
+    return re.sub(r'<audio src="([^"]+)"/>', lambda m: break_tags(seconds.get(m.group(1), 0.0)), ssml)

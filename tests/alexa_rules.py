@@ -18,6 +18,7 @@ SUPPORTED_TAGS = {
 MAX_SPEECH_CHARS = 8000
 MAX_RESPONSE_BYTES = 24 * 1024
 MAX_BREAK_SECONDS = 10.0
+MAX_AUDIO_CLIPS = 5
 
 
 def ssml_problems(ssml: str) -> list[str]:
@@ -46,6 +47,12 @@ def ssml_problems(ssml: str) -> list[str]:
                 seconds = float(match.group(1)) / (1000 if match.group(2) == "ms" else 1)
                 if seconds > MAX_BREAK_SECONDS:
                     problems.append(f"break of {seconds} s")
+    clips = root.getElementsByTagName("audio")
+    if len(clips) > MAX_AUDIO_CLIPS:
+        problems.append(f"{len(clips)} audio clips > {MAX_AUDIO_CLIPS}")
+    for clip in clips:
+        if not clip.getAttribute("src").startswith(("soundbank://", "https://")):
+            problems.append(f"audio from {clip.getAttribute('src')!r}: Alexa plays only https or its sound library")
     return problems
 
 

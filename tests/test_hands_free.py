@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from skill import ssml
+from skill.narration import SOUND_SECONDS
 from skill.content import LIBRARY
 from skill.engine import Coach, CoachState
 from skill.engine.questions import HurtOptions, NextPart
@@ -30,9 +31,11 @@ def words(reply) -> str:
 
 
 def ssml_seconds(markup: str) -> float:
-    """A response's length measured on its SSML: breaks plus words at the stated rate."""
+    """A response's length measured on its SSML: breaks, sound clips at their allowed time, words at the rate."""
     text = re.sub(r"<[^>]+>", " ", markup)
-    return sum(ssml.break_seconds(markup)) + len(re.findall(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?", text)) * SECONDS_PER_WORD
+    clips = sum(SOUND_SECONDS[url] for url in re.findall(r'<audio src="([^"]+)"/>', markup))
+    return (sum(ssml.break_seconds(markup)) + clips
+            + len(re.findall(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?", text)) * SECONDS_PER_WORD)
 
 
 def first_part(routine="quick", prefs=Preferences()):

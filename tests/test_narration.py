@@ -109,3 +109,26 @@ def test_easier_variant_is_narrated_and_timed():
 def test_every_narration_is_valid_ssml(stretch):
     for segments in (narration.stretch(stretch, P, 13, 13), narration.easier(stretch, P), narration.howto(stretch, P)):
         assert not ssml_problems(ssml.render(segments))
+
+
+@pytest.mark.parametrize("stretch", LIBRARY.stretches.values(), ids=lambda s: s.id)
+def test_a_sound_marks_each_hold_end_and_each_switch_within_alexas_five_clips(stretch):
+    segments = narration.stretch(stretch, P, 1, 1)
+    timing = stretch.timing
+    holds = timing.sides * timing.repeats if timing.timed else 0
+    assert segments.count(narration.HOLD_END_SOUND) == holds
+    assert segments.count(narration.SWITCH_SOUND) == (1 if timing.per_side else 0)
+    for index, segment in enumerate(segments):
+        if segment == narration.HOLD_END_SOUND:
+            assert segments[index - 1] == Mark(narration.TIMED_END)  # right as the hold ends
+        if segment == narration.SWITCH_SOUND:
+            assert plain_text(segments[index + 1:index + 2]) == "Switch sides."
+    markup = ssml.render(segments)
+    assert markup.count("<audio ") == min(5, holds + timing.per_side) and not ssml_problems(markup)
+
+
+def test_sound_clips_count_in_the_spoken_time():
+    from skill.speech import duration
+
+    assert duration([narration.HOLD_END_SOUND, narration.SWITCH_SOUND]) == pytest.approx(
+        narration.HOLD_END_SOUND.seconds + narration.SWITCH_SOUND.seconds)

@@ -32,7 +32,10 @@ def test_adjacent_pauses_merge_and_marks_vanish():
 
 @pytest.mark.parametrize("bad, reason", [
     ("<speak>unclosed", "well-formed"),
-    ("<speak><audio src='x'/><video/></speak>", "not a tag"),
+    ("<speak><audio src='soundbank://soundlibrary/musical/amzn_sfx_bell_timer_01'/><video/></speak>", "not a tag"),
+    ("<speak><audio src='https://example.com/x.mp3'/></speak>", "sound library"),
+    ("<speak><audio src='soundbank://soundlibrary/../x'/></speak>", "sound library"),
+    ("<speak>" + "<audio src='soundbank://soundlibrary/musical/amzn_sfx_bell_timer_01'/>" * 6 + "</speak>", "at most 5"),
     ('<speak><break time="11s"/></speak>', "longer than"),
     ('<speak><break time="12000ms"/></speak>', "longer than"),
     ('<speak><break time="5"/></speak>', "unit"),
@@ -114,3 +117,20 @@ def test_the_validator_never_accepts_what_an_xml_parser_rejects(text):
 def test_chained_breaks_merge_for_renderers_without_a_cap():
     out = ssml.render((Say("a"), Pause(23.5), Say("b"), Pause(1.5)))
     assert ssml.merged_breaks(out) == '<speak>a<break time="23500ms"/>b<break time="1500ms"/></speak>'
+
+
+def test_sounds_beyond_alexas_five_clips_are_dropped_and_the_words_kept():
+    from skill.narration import HOLD_END_SOUND
+    from skill.speech import Say
+
+    segments = [HOLD_END_SOUND, Say("one")] * 7
+    markup = ssml.render(segments)
+    assert markup.count("<audio ") == 5 and markup.count("one") == 7
+    assert ssml.within_clip_limit(segments).count(HOLD_END_SOUND) == 5
+
+
+def test_a_clip_that_is_not_from_the_sound_library_is_refused():
+    from skill.speech import Sound
+
+    with pytest.raises(ssml.SSMLError, match="sound-library"):
+        ssml.render([Sound("https://example.com/chime.mp3", 1.0)])

@@ -7,8 +7,9 @@ import subprocess
 import wave
 from pathlib import Path
 
+from ..narration import SOUND_SECONDS
 from ..speech import WORDS_PER_MINUTE
-from ..ssml import merged_breaks
+from ..ssml import audio_as_breaks, merged_breaks
 
 #: espeak-ng's rate setting that makes it speak our narration at the skill's stated rate.
 #: At -s 150 it measured 0.353 s a word on the stretch narrations (170 words a minute);
@@ -35,7 +36,9 @@ def render_wav(ssml: str, path: Path, voice: str = "en-us") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     # espeak-ng honours one long break but collapses a chain of them (three chained breaks of 23.5 s
     # played as 10 s), so it gets each silence as a single break.
-    subprocess.run([espeak(), "-m", "-s", str(ESPEAK_RATE), "-v", voice, "-w", str(path), merged_breaks(ssml)],
+    # It can't play Alexa's sound library either: each clip becomes the silence the timeline allows it.
+    markup = merged_breaks(audio_as_breaks(ssml, SOUND_SECONDS))
+    subprocess.run([espeak(), "-m", "-s", str(ESPEAK_RATE), "-v", voice, "-w", str(path), markup],
                    check=True, capture_output=True, timeout=120)
     return path
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import unescape
 
+from ..narration import SOUND_SECONDS
 from ..speech import SECONDS_PER_WORD, WORDS_PER_MINUTE, word_count
 
 _TOKEN = re.compile(r'<break\s+time="(\d+(?:\.\d+)?)(ms|s)"\s*/>|<[^>]+>|[^<]+')
@@ -31,6 +32,9 @@ def clock(seconds: float) -> str:
     return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
 
 
+_SRC = re.compile(r'src="([^"]+)"')
+
+
 def readable(ssml: str) -> Spoken:
     """Merge chained breaks into one marker and count speech and pauses."""
     pieces: list[str] = []
@@ -41,6 +45,13 @@ def readable(ssml: str) -> Spoken:
             seconds = float(match.group(1)) / (1000 if match.group(2) == "ms" else 1)
             pause += seconds
             pending += seconds
+        elif match.group(0).startswith("<audio"):
+            if pending:
+                pieces.append(f"[pause {pending:g} s]")
+                pending = 0.0
+            clip = SOUND_SECONDS.get(_SRC.search(match.group(0)).group(1) if _SRC.search(match.group(0)) else "", 0.0)
+            pieces.append("[chime]")
+            pause += clip  # the clip's allowed time counts with the silences
         elif match.group(0).startswith("<"):
             continue
         else:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Callable
 
-from .. import narration
+from .. import narration, ssml
 from ..content import LIBRARY, Library, Stretch
 from ..localization import Phrases, phrases_for
 from ..speech import Narration, Pause, Say, says
@@ -84,10 +84,10 @@ class CoachCore:
     # --- shaping replies ----------------------------------------------------------
     def _ask(self, state: CoachState, speech: Narration, reprompt: Narration,
              effects: tuple[Effect, ...] = ()) -> Reply:
-        return Reply(tuple(speech), tuple(reprompt), False, state, effects)
+        return Reply(ssml.within_clip_limit(speech), ssml.within_clip_limit(reprompt), False, state, effects)
 
     def _end(self, state: CoachState, speech: Narration, effects: tuple[Effect, ...] = ()) -> Reply:
-        return Reply(tuple(speech), None, True, state, effects)
+        return Reply(ssml.within_clip_limit(speech), None, True, state, effects)
 
     def _question(self, state: CoachState, speech: Narration, question) -> Reply:
         """Say ``speech``, then ask ``question`` and wait for its answer."""

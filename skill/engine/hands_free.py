@@ -49,6 +49,7 @@ class HandsFree(CoachCore):
             finished = self._finish(state, plan)  # type: ignore[attr-defined]
             return replace(finished, speech=(*speech, *finished.speech), effects=self._show(plan, start))
         speech.append(Say(self.p("part_end")))
+        speech = list(ssml.within_clip_limit(speech))  # what will be played: the timeline must match it
         state = replace(state, pending=NextPart(), timeline_at=int(self.now.timestamp()),
                         timeline=self._timeline(speech))
         return self._ask(state, speech, says(self.p("part_reprompt")), self._show(plan, start))
