@@ -28,7 +28,7 @@ from .engine import CoachState
 from .engine.state import MAX_RECORD_BYTES, decode_record, merge_records, stamp_preferences
 from .handlers.base import STATE_KEY, request_time, session_attributes
 from .handlers.comfort import HEALTH_INTENTS
-from .persistence import REVISION, StoreConflict
+from .persistence import REVISION, StoreConflict, revision
 from .persistence.keys import log_id
 
 log = logging.getLogger("skill.requests")
@@ -79,7 +79,7 @@ class LoadState(AbstractRequestInterceptor):
         if getattr(handler_input.request_envelope.session, "new", True):
             meta = {}  # a new session's flags can only be forged: always read the store first
         loaded, dirty = meta.get("loaded") is True, meta.get("dirty") is True
-        rev = meta.get("rev") if isinstance(meta.get("rev"), int) and not isinstance(meta.get("rev"), bool) else 0
+        rev = revision(meta.get("rev"))
         state = CoachState.from_session(session.get(STATE_KEY))
         in_store = None  # what the store holds, when read this turn
         if self.store is not None and not loaded:
@@ -96,7 +96,7 @@ class LoadState(AbstractRequestInterceptor):
         attributes["state"] = state
         # Compared with the record after the turn: a merge that changed anything is written too.
         attributes["record_before"] = (in_store or state.record()) if loaded and not dirty else None
-        attributes["store"] = {"loaded": loaded, "dirty": dirty, "rev": max(rev, 0)}
+        attributes["store"] = {"loaded": loaded, "dirty": dirty, "rev": rev}
 
 
 def _decoded(raw, handler_input) -> tuple[CoachState, int]:
@@ -105,8 +105,7 @@ def _decoded(raw, handler_input) -> tuple[CoachState, int]:
     if problem:
         log.warning("stored record unreadable, starting fresh",
                     extra={"problem": problem, "user": log_id(_uid(handler_input))})
-    rev = raw.get(REVISION) if isinstance(raw, dict) else None
-    return stored, rev if isinstance(rev, int) and not isinstance(rev, bool) and rev > 0 else 0
+    return stored, revision(raw.get(REVISION) if isinstance(raw, dict) else None)
 
 
 class SaveState(AbstractResponseInterceptor):

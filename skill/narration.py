@@ -149,12 +149,14 @@ def timed_part(stretch: Stretch, p: Phrases, hold_seconds: int | None = None, ea
     return segments
 
 
+def _equipment_names(stretch: Stretch, p: Phrases, missing: tuple[str, ...] = ()) -> str:
+    """The stretch's equipment as spoken, with what to use from home for what the person lacks."""
+    return p.join(ALTERNATIVES[e] if e in missing and e in ALTERNATIVES else EQUIPMENT[e] for e in stretch.equipment)
+
+
 def _equipment(stretch: Stretch, p: Phrases, missing: tuple[str, ...] = ()) -> list[Segment]:
-    """What to have ready: the equipment, or for what the person lacks, what to use from home."""
-    if not stretch.equipment:
-        return []
-    spoken = (ALTERNATIVES[e] if e in missing and e in ALTERNATIVES else EQUIPMENT[e] for e in stretch.equipment)
-    return [Say(p("needs", equipment=p.join(spoken)))]
+    """What to have ready, said at the stretch."""
+    return [Say(p("needs", equipment=_equipment_names(stretch, p, missing)))] if stretch.equipment else []
 
 
 def _cues(cues: tuple[str, ...], p: Phrases, pause: float) -> list[Segment]:
@@ -251,18 +253,18 @@ def rest_seconds(previous: Stretch, following: Stretch) -> int:
     return REST_SECONDS
 
 
-def rest(next_stretch: Stretch, p: Phrases, seconds: int = REST_SECONDS, previous: Stretch | None = None) -> list[Segment]:
+def rest(next_stretch: Stretch, p: Phrases, previous: Stretch, missing: tuple[str, ...] = ()) -> list[Segment]:
     """A rest between stretches in hands-free mode, then what comes next (and how to get there)."""
-    if previous is not None:
-        seconds = rest_seconds(previous, next_stretch)
-    if seconds > REST_SECONDS:
+    seconds = rest_seconds(previous, next_stretch)
+    if seconds == EQUIPMENT_REST_SECONDS:
+        line = p("rest_fetch", seconds=seconds, name=next_stretch.name,
+                 equipment=_equipment_names(next_stretch, p, missing))
+    elif seconds == POSITION_CHANGE_REST_SECONDS:
         line = p("rest_move", seconds=seconds, name=next_stretch.name, position=POSITIONS[next_stretch.position])
-        if set(next_stretch.equipment) - set(previous.equipment if previous else ()):
-            line = p("rest_fetch", seconds=seconds, name=next_stretch.name,
-                     equipment=p.join(EQUIPMENT[e] for e in next_stretch.equipment))
-        return [Pause(1.0), Say(line), Pause(seconds), Pause(1.0)]
-    return [Pause(1.0), Say(p("rest", seconds=seconds)), Pause(seconds), Say(p("next_up", name=next_stretch.name)),
-            Pause(1.0)]
+    else:
+        return [Pause(1.0), Say(p("rest", seconds=seconds)), Pause(seconds),
+                Say(p("next_up", name=next_stretch.name)), Pause(1.0)]
+    return [Pause(1.0), Say(line), Pause(seconds + 1.0)]
 
 
 def segment_mark(index: int) -> Mark:

@@ -101,7 +101,7 @@ def test_hands_free_rests_give_time_to_change_position_or_fetch_equipment():
     for routine_id in LIBRARY.routines:
         plan = plan_for(LIBRARY, routine_id)
         for before, after in zip(plan.stretches, plan.stretches[1:]):
-            rest = narration.rest(after, P, previous=before)
+            rest = narration.rest(after, P, before)
             silence = sum(s.seconds for s in rest if isinstance(s, Pause))
             need = (narration.EQUIPMENT_REST_SECONDS if set(after.equipment) - set(before.equipment)
                     else narration.POSITION_CHANGE_REST_SECONDS if after.position != before.position

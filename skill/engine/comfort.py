@@ -54,13 +54,11 @@ class Comfort(CoachCore):
         stretch = self.library.stretches.get(stretch_id)
         if stretch is None:
             return self.go_on(state, None)  # type: ignore[attr-defined]
-        current = state.stretch
+        before = self._active(state)
         state = self._without(state, stretch)
         lead = self.p("skip_forever_done", name=stretch.name)
-        if current == stretch.id:  # it was the last stretch: the routine is done
-            plan = self.plan(replace(state, prefs=replace(state.prefs, skip=())))
-            if plan is not None:
-                return self._finish(state, plan, says(lead))  # type: ignore[attr-defined]
+        if before is not None and before[1].id == stretch.id:  # it was the last stretch: the routine is done
+            return self._finish(state, before[0], says(lead))  # type: ignore[attr-defined]
         return self.go_on(state, None, lead)  # type: ignore[attr-defined]
 
     @staticmethod

@@ -146,7 +146,7 @@ class CoachCore:
         stretch = plan.stretch(index)
         return narration.stretch(stretch, self.p, index + 1, plan.total, plan.hold_seconds(stretch),
                                  self._brief(state, stretch), plan.easier, plan.tempo,
-                                 tuple(e for e in stretch.equipment if e in plan.missing), plan.repeats)
+                                 plan.missing_for(stretch), plan.repeats)
 
     def _narrate_current(self, state: CoachState, lead: Narration = ()) -> Reply:
         plan, _, index = self._active(state)

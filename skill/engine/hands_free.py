@@ -35,7 +35,8 @@ class HandsFree(CoachCore):
             stretch = plan.stretch(index)
             chunk = [narration.segment_mark(index), *self._stretch_speech(state, plan, index)]
             if index + 1 < plan.total:
-                chunk += narration.rest(plan.stretch(index + 1), self.p, previous=stretch)
+                following = plan.stretch(index + 1)
+                chunk += narration.rest(following, self.p, stretch, plan.missing_for(following))
             chars, seconds = len(ssml.render_body(chunk)), duration(chunk)
             if index > start and (used_chars + chars > PART_MAX_CHARS or used_seconds + seconds > PART_MAX_SECONDS):
                 break

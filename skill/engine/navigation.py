@@ -8,7 +8,7 @@ from ..speech import Narration, Pause, Say, says
 from . import progress
 from .core import CoachCore
 from .plan import Plan
-from .questions import ChooseRoutine, LeaveOut, StartRoutine
+from .questions import ChooseRoutine, GoOn, LeaveOut, StartRoutine
 from .reply import Reply
 from .state import CoachState
 
@@ -19,7 +19,7 @@ class Navigation(CoachCore):
     def start(self, state: CoachState, routine_name: str | None = None, lead: Narration = ()) -> Reply:
         if not routine_name:
             # "let's start" while a question names a routine ("start the hips routine again?") means that one.
-            routine_name = getattr(state.pending, "routine", None) or getattr(state.pending, "default", None)
+            routine_name = state.pending.offered_routine if state.pending else None
         state = replace(state, pending=None)
         if routine_name:
             routine = self.library.find_routine(routine_name)
@@ -102,7 +102,7 @@ class Navigation(CoachCore):
         return self._replay_last(state)  # type: ignore[attr-defined]
 
     def start_over(self, state: CoachState) -> Reply:
-        routine_id = state.routine or getattr(state.pending, "routine", None) or getattr(state.pending, "default", None)
+        routine_id = state.routine or (state.pending.offered_routine if state.pending else None)
         plan = self.plan(state, routine_id)
         if plan is None:
             return self.start(state)
@@ -110,7 +110,7 @@ class Navigation(CoachCore):
 
     def skip(self, state: CoachState, ask_leave_out: bool = False) -> Reply:
         """Move past the current stretch at once. After pain, also ask (on the side) to leave it out for good."""
-        if state.pending is not None and state.pending.kind in ("leave_out", "go_on"):
+        if isinstance(state.pending, (LeaveOut, GoOn)):  # "skip" a side question: go on without answering
             return state.pending.next(self, replace(state, pending=None))
         state = replace(state, pending=None)
         active = self._active(state)

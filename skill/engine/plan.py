@@ -100,6 +100,10 @@ class Plan:
         """Equipment the person doesn't have, done with something from home instead."""
         return tuple(dict.fromkeys(c.equipment for c in self.changes if c.alternative))
 
+    def missing_for(self, stretch: Stretch) -> tuple[str, ...]:
+        """The equipment of ``stretch`` that the person does with something from home."""
+        return tuple(e for e in stretch.equipment if e in self.missing)
+
 
 @lru_cache(maxsize=512)
 def _stretch_seconds(stretch: Stretch, p: Phrases, hold_seconds: int | None, easier: bool = False,

@@ -51,6 +51,11 @@ class Question:
     def reprompt(self, coach: "Coach", state: "CoachState") -> Narration:
         return self.ask(coach, state)
 
+    @property
+    def offered_routine(self) -> str | None:
+        """The routine this question offers, which "let's start" or "start over" then means."""
+        return None
+
     def to_dict(self) -> dict[str, Any]:
         return {"q": self.kind, **asdict(self)}
 
@@ -63,6 +68,10 @@ class StartRoutine(Question):
     routine: str | None = None
     #: An unfinished routine from an earlier day, offered again from the top.
     again: bool = False
+
+    @property
+    def offered_routine(self) -> str | None:
+        return self.routine
 
     def yes(self, coach, state):
         return coach.start(state, self.routine)
@@ -88,6 +97,10 @@ class ChooseRoutine(Question):
     kind: ClassVar[str] = "choose"
     default: str | None = None
     carry_on: bool = False
+
+    @property
+    def offered_routine(self) -> str | None:
+        return self.default
 
     def yes(self, coach, state):
         if self.default or not self.carry_on:

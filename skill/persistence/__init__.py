@@ -38,10 +38,14 @@ class StoreConflict(PersistenceException):
 REVISION = "rev"
 
 
+def revision(value) -> int:
+    """A revision number read from a record or a session (input: anything but a positive whole number is 0)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
 def expected_revision(attributes) -> tuple[int, int]:
     """(revision to write, revision the store must hold now) for a record about to be saved."""
-    rev = attributes.get(REVISION) if isinstance(attributes, dict) else None
-    rev = rev if isinstance(rev, int) and not isinstance(rev, bool) and rev > 0 else 1
+    rev = revision(attributes.get(REVISION) if isinstance(attributes, dict) else None) or 1
     return rev, rev - 1
 
 
