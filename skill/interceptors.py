@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import replace
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 
 from .engine import CoachState
-from .engine.state import MAX_RECORD_BYTES, decode_record, merge_records, stamp_preferences
+from .engine.state import (MAX_RECORD_BYTES, decode_record, merge_for_session, merge_records, stamp_preferences,
+                           with_place_of)
 from .handlers.base import STATE_KEY, request_time, session_attributes
 from .handlers.comfort import HEALTH_INTENTS
 from .persistence import REVISION, StoreConflict, revision
@@ -147,7 +147,7 @@ class SaveState(AbstractResponseInterceptor):
             stored_place = _place(meta.get("place"))
             if stored_place is not None and stored_place.updated <= state.updated:
                 stored_place, meta = None, {k: v for k, v in meta.items() if k != "place"}
-            to_write = _with_place(state, stored_place) if stored_place is not None else state
+            to_write = with_place_of(state, stored_place) if stored_place is not None else state
             record = {**to_write.record(), REVISION: meta.get("rev", 0) + 1}
             if len(json.dumps(record, separators=(",", ":"))) > MAX_RECORD_BYTES:
                 log.error("record too large to store; not written", extra={"user": log_id(_uid(handler_input))})
@@ -162,13 +162,11 @@ class SaveState(AbstractResponseInterceptor):
                     log.warning("store read after a conflict failed; will retry next turn",
                                 extra={"error": f"{type(exc).__name__}: {exc}"[:300]})
                     return state, {**meta, "dirty": True}
-                merged = merge_records(theirs, state)
+                merged, own = merge_for_session(theirs, state)
                 meta = {**meta, "rev": rev}
-                if merged.updated > state.updated:  # the other device moved last: the store keeps its place
+                if merged.updated > own.updated:  # the other device moved last: remember the stored place
                     meta["place"] = [merged.routine, merged.index, merged.stretch, merged.side, merged.updated]
-                # ...and this conversation goes on where it is, with its own question and timeline.
-                state = replace(_with_place(merged, state), pending=state.pending, paused=state.paused,
-                                timeline=state.timeline, timeline_at=state.timeline_at)
+                state = own
                 log.info("store conflict: merged with another session's record")
             except Exception as exc:
                 log.warning("store write failed; will retry next turn",
@@ -184,9 +182,3 @@ def _place(raw) -> CoachState | None:
         return None
     place = CoachState.from_dict(dict(zip(("routine", "index", "stretch", "side", "updated"), raw)))
     return place if place.updated else None
-
-
-def _with_place(state: CoachState, place: CoachState) -> CoachState:
-    """``state`` at the place (routine, stretch, side and when it changed) of ``place``."""
-    return replace(state, routine=place.routine, index=place.index, stretch=place.stretch, side=place.side,
-                   updated=place.updated)

@@ -431,7 +431,23 @@ def merge_records(theirs: CoachState, ours: CoachState) -> CoachState:
                      checks_said=theirs.checks_said or ours.checks_said,
                      equipment_noted=theirs.equipment_noted and ours.equipment_noted)
     if theirs.updated >= ours.updated:  # the other device moved the place later (or as late): theirs stands
-        merged = replace(merged, routine=theirs.routine, index=theirs.index, stretch=theirs.stretch,
-                         side=theirs.side, updated=theirs.updated, pending=None, paused=False, timeline=(),
-                         timeline_at=0)
+        merged = replace(with_place_of(merged, theirs), pending=None, paused=False, timeline=(), timeline_at=0)
     return merged
+
+
+def with_place_of(state: CoachState, place: CoachState) -> CoachState:
+    """``state`` at the place of ``place``: routine, stretch, side, and when it changed."""
+    return replace(state, routine=place.routine, index=place.index, stretch=place.stretch, side=place.side,
+                   updated=place.updated)
+
+
+def merge_for_session(theirs: CoachState, ours: CoachState) -> tuple[CoachState, CoachState]:
+    """After a write conflict: (the record to store, the state this session goes on with).
+
+    The store gets the merge, with the place changed last; the session keeps its own place, question and
+    timeline, so each device's conversation carries on where it is.
+    """
+    merged = merge_records(theirs, ours)
+    own = replace(with_place_of(merged, ours), pending=ours.pending, paused=ours.paused, timeline=ours.timeline,
+                  timeline_at=ours.timeline_at)
+    return merged, own
