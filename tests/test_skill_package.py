@@ -1,17 +1,28 @@
-"""The skill manifest: complete for every locale, example phrases that resolve, a real endpoint when built."""
+"""The skill manifest: complete for every locale, example phrases that resolve, a real endpoint when built;
+the icons; the privacy answers, policy and terms; a store listing within Amazon's limits."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import importlib.util
 import json
+import re
+import struct
+import zlib
+from xml.etree import ElementTree
 
 import pytest
 
-from skill.devtools import skill_package
+from skill.devtools import cli, skill_package
 from skill.devtools.resolver import Resolver
+from skill.engine.state import HISTORY_LIMIT, PRACTICE_CAP, CoachState, Preferences
 from skill.interaction_model import model_path
 from skill.localization import LOCALES
 
 MANIFEST = json.loads(skill_package.COMMITTED.read_text())["manifest"]
+ARN = "arn:aws:lambda:eu-west-1:123456789012:function:back-stretch-coach-SkillFunction-1A2B3C"
+PRIVACY, TERMS = "https://example.org/back-stretch-coach/privacy", "https://example.org/back-stretch-coach/terms"
 
 
 def test_the_committed_manifest_is_what_the_generator_writes():
@@ -71,3 +82,267 @@ def test_a_bad_arn_is_refused(tmp_path):
 def test_ask_resources_points_the_ask_cli_at_the_built_package():
     resources = json.loads((skill_package.ROOT / "ask-resources.json").read_text())
     assert resources["profiles"]["default"]["skillMetadata"]["src"] == "./build/skill-package"
+
+
+# --------------------------------------------------------------------------- icons
+# The PNGs are committed (tools/icons/make_icons.py renders them from tools/icons/icon.svg); these tests
+# read their bytes and need no renderer.
+
+PACKAGE = skill_package.COMMITTED.parent
+ICONS = {"smallIconUri": (skill_package.SMALL_ICON, 108), "largeIconUri": (skill_package.LARGE_ICON, 512)}
+TOOLS = skill_package.ROOT / "tools" / "icons"
+
+
+def png_header(data: bytes) -> dict:
+    """The PNG signature and IHDR chunk, read by hand (RFC 2083 / PNG spec: signature, then IHDR first)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG signature"
+    length, kind = struct.unpack(">I4s", data[8:16])
+    assert kind == b"IHDR" and length == 13, "the first chunk is not a 13-byte IHDR"
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
+    assert zlib.crc32(data[12:29]) == struct.unpack(">I", data[29:33])[0], "IHDR CRC does not match"
+    return {"width": width, "height": height, "depth": depth, "colour": colour, "interlace": interlace}
+
+
+@pytest.mark.parametrize("field", ICONS)
+def test_icons_are_pngs_of_the_documented_size(field):
+    relative, size = ICONS[field]
+    data = (PACKAGE / relative).read_bytes()
+    header = png_header(data)
+    assert (header["width"], header["height"]) == (size, size)
+    assert header["depth"] == 8 and header["colour"] in (2, 6)  # 8-bit RGB or RGBA
+    assert data.endswith(b"\x00\x00\x00\x00IEND\xaeB`\x82"), "truncated PNG"
+    assert skill_package.png_size(data) == (size, size)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_manifest_names_the_icons_with_file_uris_inside_the_package(locale):
+    listing = MANIFEST["publishingInformation"]["locales"][locale]
+    for field, (relative, _) in ICONS.items():
+        uri = listing[field]
+        assert uri == f"file://{relative}" and relative.startswith("assets/images/")
+        path = (PACKAGE / uri.removeprefix("file://")).resolve()
+        assert path.is_relative_to(PACKAGE.resolve()) and path.is_file()
+
+
+def test_the_icons_were_rendered_from_the_current_svg():
+    svg = TOOLS / "icon.svg"
+    stamp = (TOOLS / "icon.svg.sha256").read_text().split()[0]
+    assert hashlib.sha256(svg.read_bytes()).hexdigest() == stamp, \
+        "tools/icons/icon.svg changed: run python tools/icons/make_icons.py (needs cairosvg or rsvg-convert)"
+    root = ElementTree.parse(svg).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("viewBox") == "0 0 512 512"
+    assert not any(element.tag.endswith(("image", "text", "script")) for element in root.iter()), \
+        "the icon is drawn from shapes only (no raster, font or script)"
+
+
+def test_the_icon_script_reads_sizes_the_same_way():
+    spec = importlib.util.spec_from_file_location("make_icons", TOOLS / "make_icons.py")
+    make_icons = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_icons)  # imports no renderer until main() runs
+    assert make_icons.SIZES == {path.rsplit("/", 1)[1]: size for path, size in skill_package.ICON_SIZES.items()}
+    assert make_icons.IMAGES == PACKAGE / skill_package.ICONS_DIR
+    for name, size in make_icons.SIZES.items():
+        assert make_icons.png_size((make_icons.IMAGES / name).read_bytes()) == (size, size)
+
+
+def test_the_built_package_carries_the_icons(tmp_path):
+    target = skill_package.write_package(ARN, tmp_path / "pkg")
+    built = json.loads((target / "skill.json").read_text())["manifest"]
+    for locale in LOCALES:
+        for field, (relative, _) in ICONS.items():
+            assert built["publishingInformation"]["locales"][locale][field] == f"file://{relative}"
+            assert (target / relative).read_bytes() == (PACKAGE / relative).read_bytes()
+    assert skill_package.listing_problems({"manifest": built}, target) == []
+
+
+# --------------------------------------------------------------------------- privacy and terms URLs
+
+def test_privacy_and_terms_urls_fill_every_locale(tmp_path):
+    target = skill_package.write_package(ARN, tmp_path / "pkg", privacy_url=PRIVACY, terms_url=TERMS,
+                                         for_submission=True)
+    privacy = json.loads((target / "skill.json").read_text())["manifest"]["privacyAndCompliance"]
+    assert set(privacy["locales"]) == set(LOCALES) == set(MANIFEST["publishingInformation"]["locales"])
+    for locale in LOCALES:
+        assert privacy["locales"][locale] == {"privacyPolicyUrl": PRIVACY, "termsOfUseUrl": TERMS}
+
+
+def test_the_cli_options_reach_the_built_manifest(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(skill_package, "BUILT", tmp_path / "built")
+    assert cli.main(["skill-package", "--function-arn", ARN, "--privacy-url", PRIVACY, "--terms-url", TERMS,
+                     "--for-submission"]) == 0
+    built = json.loads((tmp_path / "built" / "skill.json").read_text())["manifest"]
+    assert built["privacyAndCompliance"]["locales"]["en-GB"] == {"privacyPolicyUrl": PRIVACY, "termsOfUseUrl": TERMS}
+    assert built["apis"]["custom"]["endpoint"]["uri"] == ARN
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_without_urls_a_development_build_warns_and_a_submission_build_fails(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(skill_package, "BUILT", tmp_path / "built")
+    assert skill_package.main(["--function-arn", ARN]) == 0
+    assert "warning: no --privacy-url/--terms-url" in capsys.readouterr().err
+    built = json.loads((tmp_path / "built" / "skill.json").read_text())["manifest"]
+    assert all(policy == {} for policy in built["privacyAndCompliance"]["locales"].values())
+
+    assert skill_package.main(["--function-arn", ARN, "--privacy-url", PRIVACY, "--for-submission"]) == 2
+    err = capsys.readouterr().err
+    assert "termsOfUseUrl: missing (give --terms-url)" in err and "privacyPolicyUrl" not in err
+    assert (tmp_path / "built" / "skill.json").exists(), "a refused build leaves the previous package alone"
+    with pytest.raises(ValueError, match="privacyPolicyUrl: missing"):
+        skill_package.write_package(ARN, tmp_path / "other", for_submission=True)
+    assert not (tmp_path / "other").exists()
+
+
+@pytest.mark.parametrize("url", ["http://example.org/privacy", "example.org/privacy", "https://", "https:///privacy",
+                                 "ftp://example.org/privacy", "https://example.org/pri vacy", "javascript:alert(1)"])
+def test_privacy_and_terms_urls_must_be_https(url, tmp_path, capsys):
+    with pytest.raises(ValueError, match="must be an https:// URL"):
+        skill_package.write_package(ARN, tmp_path / "pkg", privacy_url=url, terms_url=TERMS)
+    with pytest.raises(ValueError, match="--terms-url must be an https:// URL"):
+        skill_package.write_package(ARN, tmp_path / "pkg", privacy_url=PRIVACY, terms_url=url)
+    with pytest.raises(SystemExit) as stopped:  # refused before any AWS call for --stack
+        skill_package.main(["--stack", "no-such-stack", "--privacy-url", url])
+    assert stopped.value.code == 2 and "--privacy-url must be an https:// URL" in capsys.readouterr().err
+    assert not (tmp_path / "pkg").exists()
+
+
+def test_the_privacy_answers():
+    """usesPersonalInfo is false: no name, contact details, address, account linking or permissions; the record is
+    keyed by the anonymous skill-specific user id and holds what the skill itself generates (skill_package.py)."""
+    privacy = MANIFEST["privacyAndCompliance"]
+    assert {key: privacy[key] for key in skill_package.PRIVACY_ANSWERS} == {
+        "allowsPurchases": False, "usesPersonalInfo": False, "isChildDirected": False,
+        "isExportCompliant": True, "containsAds": False}
+    assert "accountLinking" not in MANIFEST and MANIFEST["permissions"] == []
+
+
+# --------------------------------------------------------------------------- the store listing
+
+#: Each thing the skill does, and words the description must use for it.
+FEATURES = {
+    "guided lower-back stretches": ("lower-back stretches", "how to get into position"),
+    "timed holds": ("times every hold",),
+    "paced reps": ("paces every repetition",),
+    "routines": ("Routines: ",),
+    "hands-free mode": ('"hands free"', "keeps going on its own"),
+    "progress and streaks": ("this week", "streak"),
+    "hold length": ("longer or shorter holds",),
+    "detail": ("brief or full instructions",),
+    "equipment": ("equipment you don't have",),
+    "skipped stretches": ("leave out",),
+    "sounds": ("chime", '"turn off the chimes"'),
+    "resume": ("pick up where you left off",),
+    "Echo Show screen with touch buttons": ("Echo Show", "buttons you can touch"),
+    "medical disclaimer": ("not a substitute for professional medical advice", "sharp pain"),
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_description_tells_everything_the_skill_does_within_amazons_limits(locale):
+    listing = MANIFEST["publishingInformation"]["locales"][locale]
+    description = listing["description"]
+    missing = [feature for feature, words in FEATURES.items() if not all(w in description for w in words)]
+    assert not missing, f"the description does not mention: {missing}"
+    for routine in skill_package.LIBRARY.routines.values():
+        assert routine.name in description
+    assert 0 < len(listing["summary"]) <= skill_package.SUMMARY_MAX == 160
+    assert len(description) <= skill_package.DESCRIPTION_MAX == 4000
+    assert 1 <= len(listing["examplePhrases"]) <= skill_package.EXAMPLE_PHRASES_MAX == 3
+    assert 1 <= len(listing["keywords"]) <= skill_package.KEYWORDS_MAX == 30
+    assert skill_package.listing_problems({"manifest": MANIFEST}, PACKAGE, for_submission=False) == []
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB"])
+def test_every_phrase_the_description_quotes_for_the_person_to_say_resolves(locale):
+    resolver = Resolver.from_file(model_path(locale))
+    description = MANIFEST["publishingInformation"]["locales"][locale]["description"]
+    quoted = set(re.findall(r'"([^"]+)"', description)) - {"switch sides"}  # what the coach says, not the person
+    assert quoted
+    for phrase in quoted:
+        resolution = resolver.resolve(phrase)
+        assert resolution.matched and resolution.intent != "AMAZON.FallbackIntent", phrase
+
+
+def test_the_listing_checker_finds_what_certification_would_refuse(tmp_path):
+    document = skill_package.manifest(ARN)
+    listing = document["manifest"]["publishingInformation"]["locales"]["en-US"]
+    listing["summary"] = "x" * 161
+    listing["description"] = "x" * 4001
+    listing["examplePhrases"] = ["Alexa, open back stretch coach"] * 4
+    listing["keywords"] = [f"k{i}" for i in range(31)]
+    listing["smallIconUri"] = "file://../skill.json"
+    listing["largeIconUri"] = "https://example.org/icon.png"
+    (tmp_path / "assets" / "images").mkdir(parents=True)
+    problems = skill_package.listing_problems(document, PACKAGE, for_submission=True)
+    assert [p for p in problems if p.startswith("en-US ")] == [
+        "en-US summary: 161 characters (1 to 160)", "en-US description: 4001 characters (1 to 4000)",
+        "en-US examplePhrases: 1 to 3", "en-US keywords: at most 30",
+        "en-US smallIconUri: file://../skill.json is not a file in " + str(PACKAGE),
+        "en-US largeIconUri: 'https://example.org/icon.png' is not a file:// URI inside the package",
+        "en-US privacyPolicyUrl: missing (give --privacy-url)", "en-US termsOfUseUrl: missing (give --terms-url)"]
+    wrong_size = tmp_path / "assets" / "images" / "small-icon.png"
+    wrong_size.write_bytes((PACKAGE / skill_package.LARGE_ICON).read_bytes())
+    assert "en-GB smallIconUri: file://assets/images/small-icon.png is not a 108x108 PNG" in \
+        skill_package.listing_problems(skill_package.manifest(ARN), tmp_path)
+
+
+# --------------------------------------------------------------------------- the privacy policy and terms
+
+DOCS = skill_package.ROOT / "docs"
+
+
+def _prose(path) -> str:
+    """A Markdown file's text with its line breaks and bold marks taken out."""
+    return " ".join(path.read_text().replace("**", "").split())
+
+
+#: Every field of a stored record, and words docs/privacy.md must use for it. A new stored field fails
+#: this test until the policy says what it is: the policy must list exactly what is kept.
+RECORD_WORDS = {
+    "v": (),  # the record's format version
+    "routine": ("which routine",), "index": ("which stretch",), "stretch": ("which stretch",),
+    "side": ("which side",), "updated": ("when that was",),
+    "safety_said": ("safety note",), "checks_said": ("see a doctor first",), "equipment_noted": ("missing equipment",),
+    "prefs": ("preferences",), "history": ("date and the routine", "streak"),
+    "practice": ("how many times you have been coached",),
+}
+PREFERENCE_WORDS = {
+    "hold_offset": ("longer or shorter holds",), "missing": ("equipment you told it you don't have",),
+    "skip": ("leave out",), "continuous": ("hands-free",), "detail": ("brief or full instructions",),
+    "sounds": ("chimes off",), "changed": ("time you last changed it",),
+}
+
+
+def test_the_privacy_policy_lists_every_field_a_stored_record_holds():
+    policy = _prose(DOCS / "privacy.md")
+    record = CoachState(prefs=Preferences(sounds=False, changed=(("detail", 1),))).record()
+    for field in record:
+        assert field in RECORD_WORDS, f"stored field {field!r}: describe it in docs/privacy.md, then add it here"
+        assert all(word in policy for word in RECORD_WORDS[field]), field
+    for field in {f.name for f in dataclasses.fields(Preferences)}:
+        assert field in PREFERENCE_WORDS, f"preference {field!r}: describe it in docs/privacy.md, then add it here"
+        assert all(word in policy for word in PREFERENCE_WORDS[field]), field
+    assert "most recent 60" in policy and str(HISTORY_LIMIT) == "60"
+    assert "up to 99" in policy and str(PRACTICE_CAP) == "99"
+    for also in ("time zone", "Reminder ids", "revision number", "anonymous user id"):
+        assert also in policy
+
+
+def test_the_privacy_policy_on_health_storage_retention_and_deletion():
+    policy = _prose(DOCS / "privacy.md")
+    assert "No health information" in policy and "for that session only" in policy
+    assert "DynamoDB" in policy and "SQLite" in policy
+    template = (skill_package.ROOT / "template.yaml").read_text()
+    # "no automatic expiry" is true only while neither the table nor the stores set a TTL
+    stores = "".join(path.read_text() for path in (skill_package.ROOT / "skill" / "persistence").glob("*.py"))
+    assert "TimeToLive" not in template and "ttl" not in stores.lower()
+    assert "no automatic expiry" in policy
+    assert "PointInTimeRecoveryEnabled: true" in template and "35 days" in policy
+    assert "Default: 30" in template.split("LogRetentionDays:")[1].split("SnapStart:")[0] and "after 30 days" in policy
+    assert '"Alexa, tell back stretch coach to delete my data"' in policy and "Disabling the skill" in policy
+    assert "[CONTACT EMAIL ADDRESS]" in policy  # the operator fills it in before publishing
+
+
+def test_the_terms_carry_the_medical_disclaimer():
+    terms = _prose(DOCS / "terms.md")
+    assert "not a substitute for professional medical advice" in terms
+    assert "Stop any stretch that causes sharp pain" in terms and "privacy.md" in terms

@@ -3,6 +3,7 @@
     back-stretch-coach chat [--url URL] [--locale en-GB] [--script FILE] [--audio DIR] [--verbose]
     back-stretch-coach build-lambda                 # dist/lambda.zip
     back-stretch-coach skill-package --stack NAME   # build/skill-package for the ASK CLI
+        [--privacy-url URL --terms-url URL] [--for-submission]   # certification needs both URLs
     back-stretch-coach serve [--host H] [--port P] [--workers N]   # the endpoint for Alexa (verification on)
 
 ``chat`` talks to the skill in-process by default (with the store the
