@@ -40,6 +40,8 @@ SEGMENT = "segment:"
 HOLD_END_SOUND = Sound("soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_01", 1.0)
 SWITCH_SOUND = Sound("soundbank://soundlibrary/musical/amzn_sfx_bell_med_chime_02", 1.5)
 SOUND_SECONDS = {s.url: s.seconds for s in (HOLD_END_SOUND, SWITCH_SOUND)}
+#: What each clip marks, for transcripts and previews (the chat simulator shows "[sound: end of hold]").
+SOUND_NAMES = {HOLD_END_SOUND.url: "end of hold", SWITCH_SOUND.url: "switch sides"}
 #: Ways of saying "take a moment to get into position", so a routine doesn't repeat one sentence.
 GET_INTO_POSITION = ("get_into_position", "get_into_position_2", "get_into_position_3")
 
@@ -94,10 +96,14 @@ def _breath_part(cue: str) -> str:
     return f"{head}."
 
 
-def switch(steps: tuple[str, ...], p: Phrases) -> list[Segment]:
-    """"Switch sides", then each short step with time to do it: SWITCH_SECONDS of silence in all."""
+def switch(steps: tuple[str, ...], p: Phrases, sounds: bool = True) -> list[Segment]:
+    """"Switch sides", then each short step with time to do it: SWITCH_SECONDS of silence in all.
+
+    ``sounds``: a chime first (off at the person's request: the words alone).
+    """
     pause = max(MIN_SWITCH_STEP_PAUSE, SWITCH_SECONDS / max(len(steps), 1))
-    segments: list[Segment] = [SWITCH_SOUND, Say(p("switch_sides"))]
+    segments: list[Segment] = [SWITCH_SOUND] if sounds else []
+    segments.append(Say(p("switch_sides")))
     for step in steps:
         segments += [Say(p.localise(step)), Pause(pause)]
     return segments
@@ -110,11 +116,13 @@ def _variant_seconds(variant: Timing, stretch: Stretch, hold_seconds: int | None
 
 
 def timed_part(stretch: Stretch, p: Phrases, hold_seconds: int | None = None, easier: bool = False,
-               tempo: float = 1.0, repeats: int | None = None, brief: bool = False) -> list[Segment]:
+               tempo: float = 1.0, repeats: int | None = None, brief: bool = False,
+               sounds: bool = True) -> list[Segment]:
     """The timed part for every side, naming the side, with the switch steps between them.
 
     ``easier`` uses the easier variant's own timing and switch steps where it has them; ``repeats``
-    overrides how many holds each side gets (a short routine does one).
+    overrides how many holds each side gets (a short routine does one). ``sounds``: the chimes at each
+    hold's end and before "switch sides" (without them a hold lasts just as long; only the clips go).
     """
     timing, steps = stretch.timing, stretch.switch
     if easier and stretch.easier.timing is not None:
@@ -126,7 +134,7 @@ def timed_part(stretch: Stretch, p: Phrases, hold_seconds: int | None = None, ea
     segments: list[Segment] = []
     for number, side in enumerate(sides):
         if number:
-            segments += switch(steps, p)
+            segments += switch(steps, p, sounds)
         if timing.timed:
             seconds = hold_seconds or timing.hold_seconds
             verb = timing.kind  # "hold" or "roll": the phrases say which
@@ -140,7 +148,9 @@ def timed_part(stretch: Stretch, p: Phrases, hold_seconds: int | None = None, ea
                 else:
                     segments.append(Say(p(f"{verb}_intro", seconds=seconds, breathing=breathing).strip()))
                 segments += hold(seconds, p, verb)
-                segments += [HOLD_END_SOUND, Say(p("release" if verb == "hold" else "roll_done"))]
+                if sounds:
+                    segments.append(HOLD_END_SOUND)
+                segments.append(Say(p("release" if verb == "hold" else "roll_done")))
         else:
             intro = p("reps_intro_side", count=timing.reps, side=p(side)) if side else p("reps_intro", count=timing.reps)
             segments.append(Say(intro))
@@ -169,12 +179,14 @@ def _cues(cues: tuple[str, ...], p: Phrases, pause: float) -> list[Segment]:
 @lru_cache(maxsize=1024)
 def stretch(stretch: Stretch, p: Phrases, number: int | None = None, total: int | None = None,
             hold_seconds: int | None = None, brief: bool = False, easier: bool = False,
-            tempo: float = 1.0, missing: tuple[str, ...] = (), repeats: int | None = None) -> Narration:
+            tempo: float = 1.0, missing: tuple[str, ...] = (), repeats: int | None = None,
+            sounds: bool = True) -> Narration:
     """The narration of one stretch, without the closing prompt (memoised: it is pure).
 
     ``brief``: for a person who knows it, the two key cues instead of the setup and movement.
     ``easier``: the easier variant throughout (the gentle routine). The caution is always spoken,
-    where it matters: after the setup cues, or after the movement cues.
+    where it matters: after the setup cues, or after the movement cues. ``sounds``: False leaves out
+    the chimes (the person said "no sounds").
     """
     if number and total:
         heading = p("stretch_heading", number=number, total=total, name=stretch.name)
@@ -200,19 +212,19 @@ def stretch(stretch: Stretch, p: Phrases, number: int | None = None, total: int 
     if easier:
         segments += [Say(p("easier_intro", variant=p.localise(stretch.easier.name))),
                      *_cues(stretch.easier.cues, p, CUE_PAUSE)]
-    segments += timed_part(stretch, p, hold_seconds, easier, tempo, repeats, brief)
+    segments += timed_part(stretch, p, hold_seconds, easier, tempo, repeats, brief, sounds)
     return tuple(segments)
 
 
 @lru_cache(maxsize=256)
-def easier(stretch: Stretch, p: Phrases, hold_seconds: int | None = None) -> Narration:
-    """The easier variant, then its timed part, so the person does it."""
+def easier(stretch: Stretch, p: Phrases, hold_seconds: int | None = None, sounds: bool = True) -> Narration:
+    """The easier variant, then its timed part, so the person does it (``sounds``: with the chimes)."""
     return (
         Mark(f"stretch:{stretch.id}"),
         Say(p("easier_intro", variant=p.localise(stretch.easier.name))),
         *_cues(stretch.easier.cues, p, CUE_PAUSE),
         Pause(SETTLE_PAUSE - CUE_PAUSE),
-        *timed_part(stretch, p, hold_seconds, easier=True),
+        *timed_part(stretch, p, hold_seconds, easier=True, sounds=sounds),
     )
 
 
@@ -239,9 +251,9 @@ def howto(stretch: Stretch, p: Phrases) -> Narration:
 
 
 def stretch_seconds(s: Stretch, p: Phrases, hold_seconds: int | None = None, easier: bool = False,
-                    tempo: float = 1.0, repeats: int | None = None) -> float:
+                    tempo: float = 1.0, repeats: int | None = None, sounds: bool = True) -> float:
     """Estimated length of a stretch's full narration."""
-    return duration(stretch(s, p, 1, 1, hold_seconds, False, easier, tempo, (), repeats))
+    return duration(stretch(s, p, 1, 1, hold_seconds, False, easier, tempo, (), repeats, sounds))
 
 
 def rest_seconds(previous: Stretch, following: Stretch) -> int:

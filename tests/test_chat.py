@@ -137,6 +137,63 @@ def test_audio_preview_of_one_stretch_lasts_its_planned_time(tmp_path):
     assert measured == pytest.approx(planned, rel=0.10)
 
 
+def _sound_cues_ssml() -> str:
+    from skill import narration, ssml
+    from skill.speech import Pause, Say
+
+    return ssml.render([Say("Three. Two. One."), Pause(0.5), narration.HOLD_END_SOUND, Say("And release."),
+                        narration.SWITCH_SOUND, Say("Switch sides."), Pause(2.0)])
+
+
+def test_the_transcript_names_each_sound_and_counts_its_time():
+    from skill import narration
+    from skill.devtools.readable import readable
+
+    spoken = readable(_sound_cues_ssml())
+    assert spoken.text == ("Three. Two. One. [pause 0.5 s] [sound: end of hold] And release. "
+                           "[sound: switch sides] Switch sides. [pause 2 s]")
+    assert spoken.sound_seconds == narration.HOLD_END_SOUND.seconds + narration.SWITCH_SOUND.seconds
+    assert spoken.pause_seconds == 2.5 and spoken.seconds == pytest.approx(spoken.speech_seconds + 5.0)
+    assert "of sounds" in spoken.summary()
+
+
+def test_the_chat_shows_the_sounds_and_leaves_them_out_after_no_sounds(tmp_path):
+    chat, _ = chat_in_process(tmp_path)
+    chat.handle("open back stretch coach")
+    first = chat.handle("yes")  # knee to chest: a chime at the end of each hold
+    assert "[sound: end of hold] And release." in first.spoken.text
+    assert "no more chimes" in chat.handle("can you stop the beeping").spoken.text
+    again = chat.handle("repeat")
+    assert "Stretch 1 of 4" in again.spoken.text and "[sound" not in again.spoken.text
+    assert "And release." in again.spoken.text
+    assert "Chimes are back on" in chat.handle("bring back the chimes").spoken.text
+
+
+def test_the_audio_preview_plays_a_stand_in_tone_as_long_as_each_clip(tmp_path):
+    _require_espeak()
+    import wave
+
+    from skill import narration
+    from skill.devtools.audio import render_wav, tone
+
+    with_clips = render_wav(_sound_cues_ssml(), tmp_path / "clips.wav")
+    silent = render_wav(_sound_cues_ssml().replace(f'<audio src="{narration.HOLD_END_SOUND.url}"/>',
+                                                   '<break time="1s"/>')
+                        .replace(f'<audio src="{narration.SWITCH_SOUND.url}"/>', '<break time="1500ms"/>'),
+                        tmp_path / "breaks.wav")
+    with wave.open(str(with_clips), "rb") as handle:
+        params, frames = handle.getparams(), handle.readframes(handle.getnframes())
+    with wave.open(str(silent), "rb") as handle:
+        assert (params.nchannels, params.sampwidth, params.framerate) == (
+            handle.getnchannels(), handle.getsampwidth(), handle.getframerate())  # espeak-ng's own format
+    for sound, pitch in ((narration.HOLD_END_SOUND, 880.0), (narration.SWITCH_SOUND, 660.0)):
+        stand_in = tone(sound.seconds, pitch, params.framerate, params.nchannels, params.sampwidth)
+        assert len(stand_in) == round(sound.seconds * params.framerate) * params.nchannels * params.sampwidth
+        assert stand_in in frames and any(stand_in)  # the tone itself, not silence
+    # True to time: as long as the same response with each clip as a silence of its allowed length.
+    assert wav_seconds(with_clips) == pytest.approx(wav_seconds(silent), abs=0.3)
+
+
 def test_without_espeak_the_preview_says_how_to_install_it(tmp_path):
     env = {"PATH": str(Path(sys.executable).parent)}  # python, but no espeak-ng
     path = tmp_path / "s.txt"
@@ -292,3 +349,23 @@ def test_nearest_of_nonsense_is_below_the_threshold():
     resolver = Resolver.from_file(MODEL)
     for line in ("purple monkey dishwasher", "what is the weather in paris", "order a pizza"):
         assert resolver.nearest(line)[2] < NEAREST_THRESHOLD
+
+
+def test_with_a_screen_each_answer_in_a_routine_shows_a_screen_line_and_tap_presses_a_button(tmp_path):
+    chat, out = chat_in_process(tmp_path, screen="HUB_ROUND_SMALL", width=400)
+    chat.run_script(["start the quick routine", "/tap next", "/tap pause"])
+    lines = out.getvalue().splitlines()
+    screens = [line.strip() for line in lines if line.strip().startswith("[screen:")]
+    assert len(screens) == 3
+    assert screens[0].startswith("[screen: Quick routine · Stretch 1 of 4 · Knee to chest · picture: back")
+    assert "countdowns 30 s" in screens[0] and screens[0].endswith("buttons Back Pause Next Easier]")
+    assert "Stretch 2 of 4" in screens[1]
+    assert "Paused." in screens[2] and "buttons Back Resume Next Easier]" in screens[2]
+    assert any(line.startswith("you> [taps next]") for line in lines)
+
+
+def test_without_a_screen_there_is_no_screen_line_and_tap_says_why(tmp_path):
+    chat, out = chat_in_process(tmp_path, width=400)
+    chat.run_script(["start the quick routine", "/tap next"])
+    assert "[screen:" not in out.getvalue()
+    assert "/tap needs a screen" in out.getvalue()

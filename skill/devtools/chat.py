@@ -33,12 +33,14 @@ from typing import Callable, Iterable, Iterator, TextIO
 
 from .. import ssml as ssml_rules
 from .envelopes import Session
-from .readable import Spoken, readable
+from .envelopes import VIEWPORTS
+from .readable import Spoken, readable, screen_line
 from .resolver import Resolution, Resolver
 
 ANSWER_DELAY_SECONDS = 2.0
 COMMANDS = (("/timeout (or an empty line)", "the speaker times out: the session ends"),
             ("/after N <words>", "say <words> N seconds into the last response (barge-in)"),
+            ("/tap <button>", "with --screen: touch a button (back, pause, resume, next, easier)"),
             ("/quit", "leave"))
 #: Show the nearest sample of an unmatched line from this similarity up. On the en-US model,
 #: rewordings of samples ("list all the routines", "lets do the quick one", "how many
@@ -151,12 +153,14 @@ def response_problems(response: dict) -> list[str]:
 class Chat:
     def __init__(self, transport, resolver: Resolver, locale: str = "en-US", out: TextIO = sys.stdout,
                  audio_dir: Path | None = None, user_id: str | None = None, start: datetime | None = None,
-                 width: int | None = None):
+                 width: int | None = None, screen: str | None = None):
         self.transport = transport
         self.resolver = resolver
         self.out = out
         self.audio_dir = audio_dir
-        self.session = Session(locale=locale, **({"user_id": user_id} if user_id else {}))
+        if screen is not None and screen not in VIEWPORTS:
+            raise ChatError(f"unknown screen {screen!r}: one of {', '.join(sorted(VIEWPORTS))}")
+        self.session = Session(locale=locale, screen=screen, **({"user_id": user_id} if user_id else {}))
         self.session.clock = start or datetime.now(timezone.utc)
         self.turns: list[Turn] = []
         self._last_seconds = 0.0
@@ -207,7 +211,20 @@ class Chat:
                 self.print("usage: /after SECONDS words", "  ")
                 return None
             return self.say(text, delay=delay)
+        if text.startswith("/tap"):
+            return self.tap(text.removeprefix("/tap").strip())
         return self.say(text)
+
+    def tap(self, button: str) -> Turn | None:
+        """Touch a button on the screen: the APL UserEvent an Echo Show sends."""
+        if self.session.screen is None:
+            self.print("/tap needs a screen: start the chat with --screen", "  ")
+            return None
+        self._advance(self._last_seconds + ANSWER_DELAY_SECONDS)
+        self.print(f"[taps {button}]", "you> ")
+        resolution = self.resolver.resolve(button)
+        turn = Turn(f"/tap {button}", resolution, None)
+        return self._exchange(turn, self.session.user_event(button))
 
     def say(self, text: str, delay: float | None = None) -> Turn:
         resolution = self.resolver.resolve(text)
@@ -224,6 +241,9 @@ class Chat:
         turn = Turn(text, resolution, None)
         if not resolution.matched:
             turn.problems.append(f"{text!r} matched no sample utterance")
+        return self._exchange(turn, envelope)
+
+    def _exchange(self, turn: Turn, envelope: dict) -> Turn:
         try:
             response = self.transport.send(envelope)
         except ChatError as exc:
@@ -258,6 +278,10 @@ class Chat:
             self.print(readable(reprompt).text, "  (reprompt) ")
         state = "session ends" if body.get("shouldEndSession") is True else "session stays open"
         self.print(f"{state} · {turn.spoken.summary()}]", "  [")
+        for directive in body.get("directives") or []:
+            line = screen_line(directive)
+            if line:
+                self.print(line, "  ")
         if self.audio_dir is not None and speech:
             self._audio(turn, speech)
         for problem in turn.problems:

@@ -1,6 +1,6 @@
 """``back-stretch-coach``: developer commands.
 
-    back-stretch-coach chat [--url URL] [--locale en-GB] [--script FILE] [--audio DIR] [--verbose]
+    back-stretch-coach chat [--url URL] [--locale en-GB] [--script FILE] [--audio DIR] [--screen PROFILE] [--verbose]
     back-stretch-coach build-lambda                 # dist/lambda.zip
     back-stretch-coach skill-package --stack NAME   # build/skill-package for the ASK CLI
         [--privacy-url URL --terms-url URL] [--for-submission]   # certification needs both URLs
@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from ..interaction_model import model_path
+from .envelopes import VIEWPORTS
 
 DEFAULT_LOG = Path("var/chat.log")
 
@@ -44,7 +45,8 @@ def _converse(args: argparse.Namespace, path: Path, transport) -> int:
     from .resolver import Resolver
 
     audio = Path(args.audio) if args.audio else None
-    chat = Chat(transport, Resolver.from_file(path), locale=args.locale, audio_dir=audio, user_id=args.user)
+    chat = Chat(transport, Resolver.from_file(path), locale=args.locale, audio_dir=audio, user_id=args.user,
+                screen=args.screen.upper() if args.screen else None)
     if audio is not None:
         from .audio import AudioUnavailable, espeak
 
@@ -80,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--script", help="replay this conversation file and exit non-zero if a line fails")
     chat.add_argument("--audio", metavar="DIR", help="render each answer to a WAV in DIR with espeak-ng")
     chat.add_argument("--user", help="Alexa user id to use (default: a new one)")
+    chat.add_argument("--screen", metavar="PROFILE", type=str.upper, choices=sorted(VIEWPORTS),
+                      help="act as an Echo Show with this viewport profile (e.g. hub_landscape_medium): "
+                           "answers show a [screen: ...] line, and /tap presses a button")
     chat.add_argument("--verbose", action="store_true", help="show the in-process skill's log lines on stderr")
     chat.add_argument("--log-file", default=str(DEFAULT_LOG),
                       help=f"where the in-process skill's log lines go otherwise (default {DEFAULT_LOG})")

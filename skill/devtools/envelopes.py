@@ -14,6 +14,19 @@ from typing import Any, Mapping
 
 DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
+#: Screens as devices describe them in ``context.Viewport``, one per viewport profile the skill lays
+#: out for (sizes from Amazon's viewport profile table: pixels, dpi, shape, mode).
+VIEWPORTS: dict[str, dict] = {
+    "HUB_ROUND_SMALL": {"shape": "ROUND", "pixelWidth": 480, "pixelHeight": 480, "dpi": 160, "mode": "HUB"},
+    "HUB_LANDSCAPE_SMALL": {"shape": "RECTANGLE", "pixelWidth": 960, "pixelHeight": 480, "dpi": 160, "mode": "HUB"},
+    "HUB_LANDSCAPE_MEDIUM": {"shape": "RECTANGLE", "pixelWidth": 1024, "pixelHeight": 600, "dpi": 160,
+                             "mode": "HUB"},
+    "HUB_LANDSCAPE_LARGE": {"shape": "RECTANGLE", "pixelWidth": 1280, "pixelHeight": 800, "dpi": 160, "mode": "HUB"},
+    "TV_LANDSCAPE_XLARGE": {"shape": "RECTANGLE", "pixelWidth": 1920, "pixelHeight": 1080, "dpi": 320, "mode": "TV"},
+}
+#: The APL runtime a screen device reports.
+APL_RUNTIME = "2023.3"
+
 
 def timestamp(moment: datetime | None = None) -> str:
     moment = moment or datetime.now(timezone.utc)
@@ -57,6 +70,8 @@ class Session:
     attributes: dict = field(default_factory=dict)
     new: bool = True
     clock: datetime | None = None
+    #: A viewport profile from :data:`VIEWPORTS` for a device with a screen; None for a speaker.
+    screen: str | None = None
 
     def envelope(self, request: dict) -> dict:
         now = self.clock or datetime.now(timezone.utc)
@@ -68,11 +83,31 @@ class Session:
             "version": "1.0",
             "session": {"new": self.new, "sessionId": self.session_id, "application": application,
                         "attributes": dict(self.attributes), "user": user},
-            "context": {"System": {"application": application, "user": user,
-                                   "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
-                                   "apiEndpoint": "https://api.amazonalexa.com"}},
+            "context": self._context(application, user),
             "request": request,
         }
+
+    def _context(self, application: dict, user: dict) -> dict:
+        interfaces: dict = {}
+        context: dict = {"System": {"application": application, "user": user,
+                                    "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
+                                    "apiEndpoint": "https://api.amazonalexa.com"}}
+        if self.screen is not None:
+            interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": APL_RUNTIME}}
+            viewport = VIEWPORTS[self.screen]
+            context["Viewport"] = {
+                **viewport, "currentPixelWidth": viewport["pixelWidth"], "currentPixelHeight": viewport["pixelHeight"],
+                "touch": [] if viewport["mode"] == "TV" else ["SINGLE"],
+                "keyboard": ["DIRECTION"] if viewport["mode"] == "TV" else [],
+                "experiences": [{"canRotate": False, "canResize": False}]}
+            context["Viewports"] = [{"type": "APL", "id": "main", "shape": viewport["shape"], "dpi": viewport["dpi"],
+                                     "presentationType": "STANDARD", "canRotate": False}]
+        return context
+
+    def user_event(self, *arguments: Any, token: str | None = "back-stretch-coach") -> dict:
+        """A touch on the screen: an APL SendEvent's arguments, from the document with ``token``."""
+        return self.envelope({"type": "Alexa.Presentation.APL.UserEvent", "token": token,
+                              "arguments": list(arguments), "source": {"type": "TouchWrapper", "handler": "Press"}})
 
     def launch(self) -> dict:
         return self.envelope({"type": "LaunchRequest"})

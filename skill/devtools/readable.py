@@ -1,12 +1,14 @@
-"""SSML as a person reads it: words, with pauses shown as "[pause 20 s]", and its spoken time."""
+"""SSML as a person reads it: words, with pauses shown as "[pause 20 s]", clips as "[sound: end of hold]",
+and its spoken time."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from xml.sax.saxutils import unescape
 
-from ..narration import SOUND_SECONDS
+from ..narration import SOUND_NAMES, SOUND_SECONDS
 from ..speech import SECONDS_PER_WORD, WORDS_PER_MINUTE, word_count
 
 _TOKEN = re.compile(r'<break\s+time="(\d+(?:\.\d+)?)(ms|s)"\s*/>|<[^>]+>|[^<]+')
@@ -17,14 +19,17 @@ class Spoken:
     text: str
     speech_seconds: float
     pause_seconds: float
+    #: The time allowed for sound-library clips (the chimes).
+    sound_seconds: float = 0.0
 
     @property
     def seconds(self) -> float:
-        return self.speech_seconds + self.pause_seconds
+        return self.speech_seconds + self.pause_seconds + self.sound_seconds
 
     def summary(self) -> str:
+        sounds = f" + {clock(self.sound_seconds)} of sounds" if self.sound_seconds else ""
         return (f"about {clock(self.seconds)} spoken: {clock(self.speech_seconds)} of speech at "
-                f"{WORDS_PER_MINUTE} words a minute + {clock(self.pause_seconds)} of pauses")
+                f"{WORDS_PER_MINUTE} words a minute + {clock(self.pause_seconds)} of pauses{sounds}")
 
 
 def clock(seconds: float) -> str:
@@ -35,11 +40,17 @@ def clock(seconds: float) -> str:
 _SRC = re.compile(r'src="([^"]+)"')
 
 
+def sound_label(url: str) -> str:
+    """How a transcript shows a clip: "[sound: end of hold]", named by narration's sound constants."""
+    name = SOUND_NAMES.get(url)
+    return f"[sound: {name}]" if name else "[sound]"
+
+
 def readable(ssml: str) -> Spoken:
-    """Merge chained breaks into one marker and count speech and pauses."""
+    """Merge chained breaks into one marker and count speech, pauses and sounds."""
     pieces: list[str] = []
     words = 0
-    pause = pending = 0.0
+    pause = pending = sounds = 0.0
     for match in _TOKEN.finditer(ssml or ""):
         if match.group(1):
             seconds = float(match.group(1)) / (1000 if match.group(2) == "ms" else 1)
@@ -49,9 +60,10 @@ def readable(ssml: str) -> Spoken:
             if pending:
                 pieces.append(f"[pause {pending:g} s]")
                 pending = 0.0
-            clip = SOUND_SECONDS.get(_SRC.search(match.group(0)).group(1) if _SRC.search(match.group(0)) else "", 0.0)
-            pieces.append("[chime]")
-            pause += clip  # the clip's allowed time counts with the silences
+            src = _SRC.search(match.group(0))
+            url = src.group(1) if src else ""
+            pieces.append(sound_label(url))
+            sounds += SOUND_SECONDS.get(url, 0.0)  # the clip's allowed time, as the skill's timeline counts it
         elif match.group(0).startswith("<"):
             continue
         else:
@@ -65,4 +77,33 @@ def readable(ssml: str) -> Spoken:
             words += word_count(text)
     if pending:
         pieces.append(f"[pause {pending:g} s]")
-    return Spoken(" ".join(pieces), words * SECONDS_PER_WORD, pause)
+    return Spoken(" ".join(pieces), words * SECONDS_PER_WORD, pause, sounds)
+
+
+def screen_line(directive: dict) -> str | None:
+    """One line for an APL RenderDocument: what the screen shows first and what it will do, read from the
+    directive itself (as a device would get it), e.g.
+    "[screen: Quick routine · Stretch 1 of 4 · Knee to chest · picture: back · countdowns 30 s, 30 s ·
+    buttons Back Pause Next Easier]"."""
+    if not isinstance(directive, dict) or directive.get("type") != "Alexa.Presentation.APL.RenderDocument":
+        return None
+    document = directive.get("document") or {}
+    shown = (directive.get("datasources") or {}).get("screen") or {}
+    timeline = (document.get("onMount") or [{}])[0].get("commands") or []
+    stretches = [c for c in timeline if c.get("type") == "Stretch"]
+    counts = [c.get("seconds") for c in timeline if c.get("type") == "Countdown"]
+    first = stretches[0] if stretches else {}
+    parts = [first.get("place") or shown.get("place", ""), first.get("name") or shown.get("name", "")]
+    pictures = [name.removeprefix("figure_").replace("_", " ") for name in document.get("graphics") or {}]
+    if pictures:
+        parts.append("picture: " + ", ".join(pictures))
+    if len(stretches) > 1:
+        parts.append(f"{len(stretches)} stretches in turn")
+    if counts:
+        parts.append("countdowns " + ", ".join(f"{c} s" for c in counts[:4]) + (" …" if len(counts) > 4 else ""))
+    elif shown.get("cue"):
+        parts.append(shown["cue"])
+    buttons = re.findall(r'"SendEvent", "arguments": \["(\w+)"\]', json.dumps(document))
+    if buttons:
+        parts.append("buttons " + " ".join(b.capitalize() for b in buttons))
+    return "[screen: " + " · ".join(p for p in parts if p) + "]"

@@ -27,7 +27,8 @@ class Comfort(CoachCore):
             return self._ask(replace(state, pending=None), says(self.p("easier_outside")), self._outside_prompt())
         plan, stretch, index = active
         state = self._at(state, plan, index)
-        speech = (*narration.easier(stretch, self.p, plan.hold_seconds(stretch)), *self._closing(plan, index))
+        speech = (*narration.easier(stretch, self.p, plan.hold_seconds(stretch), state.prefs.sounds),
+                  *self._closing(plan, index))
         return self._ask(state, speech, self._step_reprompt(plan, index), self._show(plan, index))
 
     def hurts(self, state: CoachState) -> Reply:

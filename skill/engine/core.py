@@ -18,7 +18,7 @@ from ..content import LIBRARY, Library, Stretch
 from ..localization import Phrases, phrases_for
 from ..speech import Narration, Pause, Say, says
 from .plan import Plan, plan_for
-from .reply import Effect, Reply, ShowStretch
+from .reply import Effect, Reply, ShowSafety, ShowStretch
 from .state import CoachState
 
 
@@ -146,7 +146,7 @@ class CoachCore:
         stretch = plan.stretch(index)
         return narration.stretch(stretch, self.p, index + 1, plan.total, plan.hold_seconds(stretch),
                                  self._brief(state, stretch), plan.easier, plan.tempo,
-                                 plan.missing_for(stretch), plan.repeats)
+                                 plan.missing_for(stretch), plan.repeats, state.prefs.sounds)
 
     def _narrate_current(self, state: CoachState, lead: Narration = ()) -> Reply:
         plan, _, index = self._active(state)
@@ -175,7 +175,28 @@ class CoachCore:
     # --- one turn ------------------------------------------------------------------
     def turn(self, action: Callable[["CoachCore", CoachState], Reply], state: CoachState) -> Reply:
         """One turn: settle a barge-in, act, then speak any one-time notice."""
-        return self.deliver(action(self, self.settle(state)))  # type: ignore[attr-defined]
+        return self._shown(self.deliver(action(self, self.settle(state))))  # type: ignore[attr-defined]
+
+    def _shown(self, reply: Reply) -> Reply:
+        """Every reply inside a routine says where the person is, for a screen to show (a speaker ignores it).
+
+        A reply that narrates a stretch already carries its :class:`ShowStretch`; any other reply
+        in a routine that keeps the session open (how many are left, pause, help) gets one for the
+        current stretch, unless it shows safety advice.
+        """
+        shown = next((e for e in reply.effects if isinstance(e, ShowStretch)), None)
+        if shown is None:
+            if reply.end_session or any(isinstance(e, ShowSafety) for e in reply.effects):
+                return reply  # the session is over, or safety advice is what must be shown
+            active = self._active(reply.state)
+            if active is None:
+                return reply
+            shown = self._show(active[0], active[2])[0]
+            reply = replace(reply, effects=(*reply.effects, shown))
+        if reply.state.paused and not shown.paused:
+            effects = tuple(replace(e, paused=True) if e is shown else e for e in reply.effects)
+            reply = replace(reply, effects=effects)
+        return reply
 
     def deliver(self, reply: Reply) -> Reply:
         """Speak a one-time notice (unreadable saved data) before the reply, once."""

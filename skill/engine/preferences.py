@@ -1,4 +1,4 @@
-"""Preferences set by voice: hold length (and pace), equipment, reset."""
+"""Preferences set by voice: hold length (and pace), instructions, sounds, equipment, reset."""
 
 from __future__ import annotations
 
@@ -40,6 +40,14 @@ class PreferenceChanges(CoachCore):
     def instructions_full(self, state: CoachState) -> Reply:
         """"More detail": the whole setup every time, remembered."""
         return self._then_carry_on(with_prefs(state, detail="full"), says(self.p("detail_full")))
+
+    def sounds_off(self, state: CoachState) -> Reply:
+        """"No sounds": no chimes at the end of holds or before "switch sides", remembered; the words stay."""
+        return self._then_carry_on(with_prefs(state, sounds=False), says(self.p("sounds_off")))
+
+    def sounds_on(self, state: CoachState) -> Reply:
+        """"Sounds on": the chimes are back, remembered."""
+        return self._then_carry_on(with_prefs(state, sounds=True), says(self.p("sounds_on")))
 
     def lack_equipment(self, state: CoachState, equipment_name: str | None) -> Reply:
         equipment = self.library.find_equipment(equipment_name)

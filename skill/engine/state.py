@@ -55,12 +55,16 @@ class Preferences:
     continuous: bool = False
     #: How much instruction: "auto" (short once a stretch is familiar), "brief" or "full".
     detail: str = "auto"
+    #: Chimes at the end of each hold and before "switch sides" (off: the words alone).
+    sounds: bool = True
     #: When each preference last changed (field name, epoch seconds): two devices' changes merge by it.
     changed: tuple[tuple[str, int], ...] = ()
 
     def to_dict(self) -> dict:
         values = {"hold_offset": self.hold_offset, "missing": list(self.missing), "skip": list(self.skip),
                   "continuous": self.continuous, "detail": self.detail}
+        if not self.sounds:  # written only when off, so records from before it existed read the same
+            values["sounds"] = False
         if self.changed:
             values["changed"] = dict(self.changed)
         return values
@@ -221,6 +225,7 @@ def _prefs(value: Any) -> Preferences:
         skip=_known(value.get("skip", []), LIBRARY.stretches),
         continuous=_bool(value.get("continuous", False)),
         detail=_choice(value.get("detail", "auto"), DETAIL_LEVELS),
+        sounds=_bool(value.get("sounds", True)),
         changed=_changed(value.get("changed", {})),
     )
 
@@ -390,7 +395,7 @@ def with_prefs(state: CoachState, **changes: Any) -> CoachState:
 
 
 #: The preferences a person sets by voice, each merged on its own.
-PREFERENCE_FIELDS = ("hold_offset", "missing", "skip", "continuous", "detail")
+PREFERENCE_FIELDS = ("hold_offset", "missing", "skip", "continuous", "detail", "sounds")
 #: Bounds of "make holds longer/shorter" (the plan applies the same; kept here so stored values are bounded).
 MIN_HOLD_OFFSET, MAX_HOLD_OFFSET = -10, 20
 

@@ -1,4 +1,4 @@
-"""Preferences set by voice: hold length, how much instruction, equipment, reset."""
+"""Preferences set by voice: hold length, how much instruction, sounds, equipment, reset."""
 
 from __future__ import annotations
 
@@ -15,3 +15,5 @@ ResetPreferencesHandler = coach_handler("ResetPreferencesHandler", "ResetPrefere
 ShorterInstructionsHandler = coach_handler("ShorterInstructionsHandler", "ShorterInstructionsIntent",
                                            Coach.instructions_brief)
 MoreDetailHandler = coach_handler("MoreDetailHandler", "MoreDetailIntent", Coach.instructions_full)
+SoundsOffHandler = coach_handler("SoundsOffHandler", "SoundsOffIntent", Coach.sounds_off)
+SoundsOnHandler = coach_handler("SoundsOnHandler", "SoundsOnIntent", Coach.sounds_on)
