@@ -3,7 +3,10 @@
 The ASK SDK deserialises the whole envelope before any handler runs, and a
 request type it has never heard of (a future Alexa event) makes that fail.
 Here such a request still gets a valid spoken answer, with the session state
-kept, instead of an exception.
+kept, instead of an exception; except a request of an interface the skill does
+not declare (``AudioPlayer.*``, ``PlaybackController.*``) or
+``System.ExceptionEncountered``, which gets an empty response, as the handlers
+give the types the SDK knows (see :mod:`skill.handlers.session`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ask_sdk_model.request import Request
 
 from .engine import Coach, CoachState
 from .handlers.base import STATE_KEY, reply_envelope
+from .handlers.session import wants_empty_response
 
 log = logging.getLogger(__name__)
 SERIALIZER = DefaultSerializer()
@@ -47,10 +51,21 @@ def _spoken(event: Mapping, answer: str) -> dict:
     return SERIALIZER.serialize(reply_envelope(reply))
 
 
+def empty_response(event: Mapping) -> dict:
+    """No speech, reprompt or directives; the session attributes as they came (if there was a session)."""
+    session = event.get("session") if isinstance(event, Mapping) and isinstance(event.get("session"), Mapping) else None
+    envelope: dict = {"version": "1.0", "response": {}}
+    if session is not None and isinstance(session.get("attributes"), Mapping):
+        envelope["sessionAttributes"] = dict(session["attributes"])
+    return envelope
+
+
 def unsupported_response(event: Mapping) -> dict:
-    """A spoken 'can't do that here' for a request type the SDK can't read."""
+    """A spoken 'can't do that here' for a request type the SDK can't read (nothing, where nothing is due)."""
     request = event.get("request") if isinstance(event, Mapping) and isinstance(event.get("request"), Mapping) else {}
     log.info("unsupported request type", extra={"unsupported_type": str(request.get("type"))[:80]})
+    if wants_empty_response(request.get("type")):
+        return empty_response(event)
     return _spoken(event, "unsupported")
 
 

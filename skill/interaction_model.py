@@ -59,6 +59,9 @@ LEAD = "(okay |alright |um |so |right |)"
 THIS = "(this|that|it|this one|that one|this stretch)"
 #: "please" or nothing, at the end.
 PLEASE = "( please|)"
+#: What people call the chimes at the end of a hold and before "switch sides"; the short list for longer forms.
+SOUNDS = "(sounds|sound|chimes|chime|beeps|beeping|dings|dinging|bell|bells|noises|sound effects)"
+FEW_SOUNDS = "(sounds|chimes|beeps|beeping|dings|bell|noises)"
 
 #: Where people feel numbness, tingling or weakness. The slot is only there so the samples stay few;
 #: the coach never looks at it, and nothing about it is kept or logged.
@@ -82,7 +85,7 @@ CUSTOM_INTENTS: dict[str, tuple[dict[str, str], list[str]]] = {
         "(let's do|can we do|could we do|i want to do|i'd like to do|i want|i'd like|start|do|give me"
         "|begin) the {routine} (one|routine|stretches|)" + PLEASE,
         "(okay|um|so) (let's do|start) the {routine} (one|routine|)" + PLEASE,
-        "(start|do|give me|i'd like) a {routine} routine",
+        "(start|do|give me|i'd like|) a {routine} routine",  # bare: "ask back stretch coach for a quick routine"
         "(let's do|can we do|i want to do) {routine}",
         "(let's do|can we do|i'd like|) something {routine}" + PLEASE,
         "(let's do|can we do|i'd like|) something for my {routine}" + PLEASE,
@@ -196,6 +199,21 @@ CUSTOM_INTENTS: dict[str, tuple[dict[str, str], list[str]]] = {
         "instructions|more instructions)", "(explain|describe) (it |them |)(more|properly|in full)",
         "longer instructions" + PLEASE, "can you explain (it |)more",
     )),
+    "SoundsOffIntent": ({}, samples(
+        "(no|no more) " + SOUNDS, "no more " + FEW_SOUNDS + " please",
+        "(turn|switch) off the " + FEW_SOUNDS, "turn the " + FEW_SOUNDS + " off",
+        "(can you |please |)stop the " + FEW_SOUNDS, "mute (the |)(sounds|chimes|beeps|bell)",
+        "(can you |)stop (beeping|dinging|chiming)", "stop the (dinging|chiming)",
+        "i (don't like|hate|don't want) the " + FEW_SOUNDS, "i don't like the chime",
+        "(sounds|chimes|beeps) off", "without the (sounds|chimes)", "get rid of the (sounds|chimes|beeps|bell)",
+        "the (chime|bell|beep|ding|beeping) is annoying", "the (chimes|sounds|beeps) are annoying",
+    )),
+    "SoundsOnIntent": ({}, samples(
+        "(sounds|chimes) (back |)on", "(can you |)(turn|switch|put) the (sounds|chimes|beeps|bell) back on",
+        "(turn|switch) on the (sounds|chimes|beeps|bell)", "(bring|put) the (sounds|chimes|beeps|bell) back",
+        "bring back the (sounds|chimes|beeps|bell)", "i want the (sounds|chimes|beeps|bell) back",
+        "i miss the (sounds|chimes|beeps|bell)", "(use|play) the (sounds|chimes) again",
+    )),
     "MissingEquipmentIntent": ({"equipment": "EQUIPMENT_NAME"}, [
         "I don't have a {equipment}", "I don't have {equipment}", "I haven't got a {equipment}",
         "I have no {equipment}", "I don't own a {equipment}", "skip the {equipment} stretches",
@@ -209,6 +227,18 @@ CUSTOM_INTENTS: dict[str, tuple[dict[str, str], list[str]]] = {
         "reset my preferences", "reset preferences", "reset my settings", "clear my preferences",
         "forget my preferences", "go back to the default settings", "reset everything", "use the default settings",
     ]),
+    # Deletes the person's whole record after a yes: the only way to forget someone, so said many ways.
+    "DeleteDataIntent": ({}, samples(
+        "(please |can you |)(delete|erase|wipe) (my|all my) (data|history|progress|information|details)",
+        "(remove|clear) my (data|history|information|progress)",
+        "(please |can you |)(delete|erase|wipe) everything you (know|have|keep) about me",
+        "(delete|erase|wipe) everything you've (saved|stored)",
+        "(please |can you |)forget (me|about me|everything about me|who i am)",
+        "forget my (data|history|progress)",
+        "i want (you |)to (delete|erase) my (data|history|progress)",
+        "(delete|remove) my (account|profile)", "(don't|do not) remember anything about me",
+        "stop (storing|saving|keeping) my data",
+    )),
     "ThatHurtsIntent": ({}, samples(
         "(ouch|ow|ow ow|ow ow ow)( that hurts| it hurts|)",
         "(that|this|it) (hurts|really hurts|hurt|is hurting|hurts my back|is hurting my back)",

@@ -13,6 +13,9 @@ two rules for cost:
   write marks the session ``store.dirty``; the next turn writes again.
 * **Nothing lost between devices.** Writes are compare-and-swap on a revision;
   a conflict re-reads, merges and writes again (see :class:`SaveState`).
+* **Forgotten on request.** A reply carrying :class:`ForgetPerson` ("delete my
+  data", after a yes) deletes the person's record instead of saving, and its
+  fresh state is never written back; the log says only that it happened.
 """
 
 from __future__ import annotations
@@ -22,14 +25,19 @@ import logging
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
+from ask_sdk_core.response_helper import ResponseFactory
 
+from . import ssml
 from .engine import CoachState
+from .engine.reply import ForgetPerson
 from .engine.state import (MAX_RECORD_BYTES, decode_record, merge_for_session, merge_records, stamp_preferences,
                            with_place_of)
-from .handlers.base import STATE_KEY, request_time, session_attributes
+from .handlers.base import STATE_KEY, locale_of, request_time, session_attributes
 from .handlers.comfort import HEALTH_INTENTS
 from .persistence import REVISION, StoreConflict, revision
 from .persistence.keys import log_id
+from .localization import phrases_for
+from .speech import says
 
 log = logging.getLogger("skill.requests")
 STORE_KEY = "store"
@@ -125,6 +133,9 @@ class SaveState(AbstractResponseInterceptor):
         meta = dict(attributes.get("store") or {"loaded": False, "dirty": False, "rev": 0})
         if state is None:
             return
+        if any(isinstance(effect, ForgetPerson) for effect in attributes.get("effects_out") or ()):
+            self._forget(handler_input, response)
+            return  # the fresh state of the reply is never written back
         before = attributes.get("state")
         if isinstance(before, CoachState):
             # Stamp changed preferences with this turn's time, so a merge later keeps the latest of each.
@@ -137,6 +148,32 @@ class SaveState(AbstractResponseInterceptor):
             if state is not attributes.get("state_out"):  # stamped or merged here: the handler's copy is stale
                 session[STATE_KEY] = state.to_session()
             session[STORE_KEY] = meta
+
+    def _forget(self, handler_input, response) -> None:
+        """The person asked to be forgotten: delete their record instead of saving anything.
+
+        Only the fact of the deletion is logged (with the user's hash), never what was deleted. If the
+        store can't delete just now, the person hears so instead of "done", and the record stays as it was.
+        """
+        user = log_id(_uid(handler_input))
+        deleted = True
+        if self.store is not None:
+            try:
+                self.store.delete_attributes(handler_input.request_envelope)
+            except Exception as exc:  # store down: say so; nothing was changed
+                deleted = False
+                log.warning("store delete failed; the record is kept",
+                            extra={"error": f"{type(exc).__name__}: {exc}"[:300], "user": user})
+        if deleted:
+            log.info("record deleted at the person's request", extra={"user": user})
+        elif response is not None:
+            failed = phrases_for(locale_of(handler_input))("delete_failed")
+            response.output_speech = ResponseFactory().speak(ssml.render(says(failed))).response.output_speech
+        session = session_attributes(handler_input)
+        if session is not None:
+            # Deleted: the session holds the fresh state, which is what the store now holds (nothing).
+            # Not deleted: read the store again should this session go on.
+            session[STORE_KEY] = {"loaded": deleted, "dirty": False, "rev": 0}
 
     def _save(self, handler_input, state: CoachState, meta: dict) -> tuple[CoachState, dict]:
         """Write the record; on a conflict merge and try again. The session keeps its own place in the

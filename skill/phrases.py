@@ -134,6 +134,8 @@ PHRASES: dict[str, str] = {
     "holds_at_shortest": "Holds are already as short as I'll make them.",
     "detail_brief": "Okay, short instructions from the next stretch: just the key cues and the timing.",
     "detail_full": "Okay, I'll give you the full instructions for every stretch.",
+    "sounds_off": "Okay, no more chimes. I'll still say when to switch and release.",
+    "sounds_on": "Chimes are back on.",
     "equipment_unknown": "The only equipment I use is {names}.",
     "equipment_missing_noted": "Got it, no {equipment}. I'll tell you what to use from home instead.",
     "equipment_have_noted": "Great, I'll include the {equipment} stretches again.",
@@ -142,6 +144,16 @@ PHRASES: dict[str, str] = {
     "reset_reprompt": "Say yes to reset your preferences, or no to keep them.",
     "reset_done": "Done. Your preferences are back to the defaults.",
     "reset_kept": "Okay, I've kept your preferences.",
+    # --- deleting a person's data (after a yes) -----------------------------------
+    "delete_ask": "This deletes your place, preferences and progress. Shall I delete it?",
+    "delete_reprompt": "Say yes to delete your place, preferences and progress, or no to keep them.",
+    "delete_needs_yes": "I'll only delete it if you say yes.",
+    "delete_done": "Done. I've deleted your place, preferences and progress, so next time we'll start fresh. Goodbye.",
+    "delete_kept": "Okay, I've kept everything.",
+    "delete_failed": "Sorry, I couldn't delete your data just now, so nothing has changed. Please try again later.",
+    # help with a question waiting that trails off with "or say next": the question goes last
+    "help_leave_out": "You can say next to carry on. Or shall I leave {name} out of your routines from now on?",
+    "help_choose_or_carry_on": "You can say next to carry on with {name}, or pick a routine: {routines}. Which would you like?",
     # --- hands-free ------------------------------------------------------------
     "part_end": "Ready for the next part?",
     "part_reprompt": "Say yes when you're ready for the next part, or stop to finish.",
@@ -189,6 +201,15 @@ PHRASES: dict[str, str] = {
     "error": "Sorry, something went wrong on my side. Please say that again.",
     "error_reprompt": "Please say that again, or say help.",
     "anything_else": "What would you like to do?",
+    # --- the screen (Echo Show) -------------------------------------------------
+    "screen_place": "{routine} routine · Stretch {number} of {total}",
+    "screen_paused": "Paused. Tap Resume or say resume when you're ready.",
+    "screen_rest": "Rest",
+    "button_next": "Next",
+    "button_back": "Back",
+    "button_pause": "Pause",
+    "button_resume": "Resume",
+    "button_easier": "Easier",
     # --- joining words --------------------------------------------------------
     "and": "and",
     "or": "or",

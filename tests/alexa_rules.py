@@ -19,6 +19,11 @@ MAX_SPEECH_CHARS = 8000
 MAX_RESPONSE_BYTES = 24 * 1024
 MAX_BREAK_SECONDS = 10.0
 MAX_AUDIO_CLIPS = 5
+#: Requests Alexa plays no answer to, which get an empty response: SessionEndedRequest (Amazon's request types
+#: reference: the skill cannot return a response to it), System.ExceptionEncountered (likewise), and the requests
+#: of interfaces the manifest does not declare (the skill declares none: AudioPlayer.*, PlaybackController.*).
+EMPTY_RESPONSE_TYPES = ("SessionEndedRequest", "System.ExceptionEncountered")
+EMPTY_RESPONSE_PREFIXES = ("AudioPlayer.", "PlaybackController.")
 
 
 def ssml_problems(ssml: str) -> list[str]:
@@ -56,12 +61,35 @@ def ssml_problems(ssml: str) -> list[str]:
     return problems
 
 
-def response_problems(envelope: dict) -> list[str]:
-    """Everything wrong with one response envelope (empty list: valid)."""
+def expects_empty_response(request_type: str | None) -> bool:
+    """Whether a request of this type must get an empty response (no speech, reprompt or directives)."""
+    return isinstance(request_type, str) and (request_type in EMPTY_RESPONSE_TYPES
+                                              or request_type.startswith(EMPTY_RESPONSE_PREFIXES))
+
+
+def empty_response_problems(envelope: dict) -> list[str]:
+    """What makes a response not empty: speech, a reprompt, directives, a card, or a session kept open."""
+    response = envelope.get("response") if isinstance(envelope, dict) else None
+    if not isinstance(response, dict):
+        return ["no response object"]
+    problems = [f"has {key}" for key in ("outputSpeech", "reprompt", "directives", "card") if response.get(key)]
+    if response.get("shouldEndSession") is False:
+        problems.append("shouldEndSession is false")
+    return problems
+
+
+def response_problems(envelope: dict, request_type: str | None = None) -> list[str]:
+    """Everything wrong with one response envelope (empty list: valid).
+
+    With ``request_type``, a request Alexa plays no answer to (:func:`expects_empty_response`) must get an
+    empty response; any other must speak.
+    """
     problems = []
     size = len(json.dumps(envelope).encode("utf-8"))
     if size > MAX_RESPONSE_BYTES:
         problems.append(f"response is {size} bytes > {MAX_RESPONSE_BYTES}")
+    if expects_empty_response(request_type):
+        return problems + empty_response_problems(envelope)
     response = envelope.get("response") or {}
     speech = response.get("outputSpeech")
     ends = response.get("shouldEndSession")
@@ -79,8 +107,8 @@ def response_problems(envelope: dict) -> list[str]:
     return problems
 
 
-def assert_valid(envelope: dict) -> None:
-    problems = response_problems(envelope)
+def assert_valid(envelope: dict, request_type: str | None = None) -> None:
+    problems = response_problems(envelope, request_type)
     assert not problems, f"invalid Alexa response: {problems}\n{json.dumps(envelope)[:2000]}"
 
 

@@ -5,6 +5,10 @@ position in it, every pending question and pause flag, plus the states
 outside a routine, crossed with every request the model can produce (each
 intent, with every slot value, no value and an unmatched one) and the other
 request types. Each goes through the Lambda handler as a real envelope.
+
+Requests Alexa plays no answer to (SessionEndedRequest, System.ExceptionEncountered, and the
+AudioPlayer and PlaybackController requests of interfaces the skill does not declare) must get an
+empty response that leaves the session attributes as they were; every other request, a spoken one.
 """
 
 from __future__ import annotations
@@ -19,11 +23,11 @@ from skill.skill_builder import build_lambda_handler
 from dataclasses import replace
 
 from skill.engine import Coach, CoachState, plan_for
-from skill.engine.questions import (ChooseRoutine, GoOn, HurtOptions, LeaveOut, NextPart, QUESTIONS,
+from skill.engine.questions import (ChooseRoutine, DeleteData, GoOn, HurtOptions, LeaveOut, NextPart, QUESTIONS,
                                     ResetPreferences, Resume, StartRoutine)
 from skill.engine.state import Preferences
 
-from .alexa_rules import response_problems
+from .alexa_rules import expects_empty_response, response_problems
 
 MODEL = json.loads((Path(__file__).resolve().parent.parent / "interaction_models" / "en-US.json").read_text())
 LANGUAGE_MODEL = MODEL["interactionModel"]["languageModel"]
@@ -42,7 +46,8 @@ def all_states():
     history = (("2026-11-22", "quick"), ("2026-11-23", "hips"))
     outside = [CoachState(pending=pending, last=last, safety_said=said, notice=notice, history=history)
                for pending in (None, StartRoutine(), StartRoutine("hips"), ResetPreferences(), Resume(), ChooseRoutine(),
-                               ChooseRoutine("hips"), ChooseRoutine(carry_on=True))
+                               ChooseRoutine("hips"), ChooseRoutine(carry_on=True),
+                               DeleteData())
                for last in (None, "routines", "stretches", "help", "howto:cat_cow")
                for said in (False, True) for notice in (None, "reset")]
     outside += [CoachState(prefs=prefs, safety_said=True) for prefs in PREFERENCES]
@@ -60,7 +65,7 @@ def all_states():
                 # Every question and pause at every place; odd preferences change the plan, not the questions.
                 questions = (None, StartRoutine(), Resume(), ResetPreferences(), HurtOptions(stretch.id),
                              LeaveOut(stretch.id), LeaveOut(plan.stretches[index - 1].id), GoOn(), NextPart(),
-                             ChooseRoutine("hips"), ChooseRoutine(carry_on=True))
+                             ChooseRoutine("hips"), ChooseRoutine(carry_on=True), DeleteData())
                 variants = itertools.product(questions, (False, True)) if prefs == Preferences() else [(None, False)]
                 for pending, paused in variants:
                     inside.append(CoachState(routine=routine.id, index=index, stretch=stretch.id, pending=pending,
@@ -98,6 +103,17 @@ def all_requests(session: Session, with_slot_values: bool):
     for other in ("CanFulfillIntentRequest", "Alexa.Presentation.APL.UserEvent", "Connections.Response",
                   "Messaging.MessageReceived", "SomeFuture.Request"):
         yield session.envelope({"type": other})
+    # Requests Alexa plays no answer to: each must get an empty response.
+    yield session.session_ended()
+    yield session.session_ended("ERROR")
+    yield session.envelope({"type": "System.ExceptionEncountered",
+                            "error": {"type": "INVALID_RESPONSE", "message": "The response is invalid."},
+                            "cause": {"requestId": "amzn1.echo-api.request.0"}})
+    for undeclared in ("AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackFailed",
+                       "AudioPlayer.PlaybackNearlyFinished", "PlaybackController.NextCommandIssued",
+                       "PlaybackController.PlayCommandIssued",
+                       "AudioPlayer.SomeFutureEvent"):
+        yield session.envelope({"type": undeclared, "token": "t", "offsetInMilliseconds": 0})
 
 
 def test_the_walk_asks_every_kind_of_question():
@@ -108,19 +124,22 @@ def test_the_walk_asks_every_kind_of_question():
 def test_every_response_is_valid_for_alexa():
     # No store: what is checked here is every response, and the store can't change one.
     lambda_handler = build_lambda_handler(persistence=None)
-    checked, failures = 0, []
+    checked, empty, failures = 0, 0, []
     for state in all_states():
         session = Session()
         session.new = False
         session.attributes = {"coach": state.to_session()}
         for envelope in all_requests(session, with_slot_values=not state.pending and not state.paused):
             response = lambda_handler(envelope, None)
-            if envelope["request"]["type"] == "SessionEndedRequest":
-                continue
+            kind = envelope["request"]["type"]
             checked += 1
-            problems = response_problems(response)
+            problems = response_problems(response, kind)
+            if expects_empty_response(kind):
+                empty += 1
+                if response.get("sessionAttributes") not in (None, envelope["session"]["attributes"]):
+                    problems.append("session attributes changed")
             if problems:
                 failures.append((state, envelope["request"], problems))
     assert not failures, failures[:3]
-    assert checked > 20000
-    print(f"checked {checked} responses")
+    assert checked > 20000 and empty > 1000
+    print(f"checked {checked} responses, {empty} of them empty")

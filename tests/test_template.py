@@ -49,7 +49,8 @@ ALEXA_REGIONS = ["us-east-1", "eu-west-1", "us-west-2"]
 LINT_CONFIG = ManualArgs(include_checks=["I"], regions=ALEXA_REGIONS)
 S3_CODE_URI = "s3://back-stretch-coach-artifacts/lambda.zip"
 EXAMPLE_SKILL_ID = "amzn1.ask.skill.0b0c5a5e-7d41-4c4e-9a3f-2f1e6d8c9b7a"
-DYNAMODB_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem"}
+#: What the DynamoDB adapter calls: read, conditional write, and delete ("delete my data", after a yes).
+DYNAMODB_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
 
 
 class OfflinePolicyLoader(ManagedPolicyLoader):
@@ -242,7 +243,7 @@ def test_log_retention_parameter(source):
 
 # --- What the function may do --------------------------------------------------------------------
 
-def test_role_allows_exactly_getitem_and_putitem_on_the_table(transformed, table):
+def test_role_allows_exactly_getitem_putitem_and_deleteitem_on_the_table(transformed, table):
     table_name, _ = table
     role_name, role = only(transformed, "AWS::IAM::Role")
     assert of_type(transformed, "AWS::IAM::Policy") == {} and of_type(transformed, "AWS::IAM::ManagedPolicy") == {}
@@ -279,6 +280,11 @@ class RecordingDynamoDb:
         self.items[Item["id"]["S"]] = Item
         return {}
 
+    def delete_item(self, *, TableName, Key):
+        self.actions.append("dynamodb:DeleteItem")
+        self.items.pop(Key["id"]["S"], None)
+        return {}
+
     def __getattr__(self, name):
         self.actions.append(f"dynamodb:{name}")
         raise AssertionError(f"the skill called DynamoDB {name}, which template.yaml does not allow")
@@ -306,8 +312,12 @@ def test_what_the_skill_does_with_dynamodb_is_what_the_role_allows(function, tab
     convo.say("AMAZON.ResumeIntent")
     convo.say("ResetPreferencesIntent")
     convo.say("AMAZON.StopIntent")
-    assert set(client.actions) == DYNAMODB_ACTIONS, client.actions
     assert client.items, "the run stored something"
+    convo.launch()
+    convo.say("DeleteDataIntent")
+    convo.say("AMAZON.YesIntent")
+    assert set(client.actions) == DYNAMODB_ACTIONS, client.actions
+    assert not client.items, "the person's record was deleted"
 
 
 # --- The function ---------------------------------------------------------------------------------

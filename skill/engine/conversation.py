@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 from ..speech import Say, says
 from .core import CoachCore
-from .questions import Resume, StartRoutine
-from .reply import Reply
+from .questions import ChooseRoutine, DeleteData, LeaveOut, Resume, StartRoutine
+from .reply import ForgetPerson, Reply
 from .state import CoachState
 
 #: An unfinished routine newer than this is offered as a resume; older, as a fresh start.
@@ -53,13 +53,26 @@ class Conversation(CoachCore):
         if active is None:
             speech = says(self.p("help_outside"))
             if state.pending is not None:
-                return self._question(state, says(self.p("help_outside_short")), state.pending)
+                return self._help_with_question(state, says(self.p("help_outside_short")))
             return self._ask(replace(state, last="help"), speech, self._outside_prompt())
         plan, stretch, index = active
         speech = says(self.p("help_in_routine", name=stretch.name, number=index + 1, total=plan.total))
         if state.pending is not None:
-            return self._question(state, speech, state.pending)
+            return self._help_with_question(state, speech)
         return self._ask(state, (*speech, Say(self.p("anything_else"))), self._step_reprompt(plan, index))
+
+    def _help_with_question(self, state: CoachState, speech) -> Reply:
+        """Help with a question waiting: ask it again, last. Certification wants help to end with a question,
+        so the two questions that trail off with "or say next ..." are put the other way round here."""
+        question = state.pending
+        if isinstance(question, LeaveOut):
+            asked = says(self.p("help_leave_out", name=self.stretch_name(question.stretch)))
+        elif isinstance(question, ChooseRoutine) and question.carry_on:
+            asked = says(self.p("help_choose_or_carry_on", name=self.current_name(state),
+                                routines=self.routine_names()))
+        else:
+            return self._question(state, speech, question)
+        return self._ask(state, (*speech, *asked), question.reprompt(self, state))
 
     def stop(self, state: CoachState) -> Reply:
         """"Stop", "that's enough for today": keep the place and say what was done."""
@@ -82,6 +95,18 @@ class Conversation(CoachCore):
         plan, stretch, index = active
         return self._ask(state, says(self.p("fallback_in_routine", name=stretch.name)),
                          self._step_reprompt(plan, index))
+
+    def delete_data(self, state: CoachState) -> Reply:
+        """"Delete my data": ask first; only a yes deletes (see :class:`DeleteData`)."""
+        return self._question(state, (), DeleteData())
+
+    def delete_confirmed(self, state: CoachState) -> Reply:
+        """Yes: say it's done and end. The reply carries :class:`ForgetPerson` and a fresh state; the store
+        layer deletes the record rather than saving that state, so the next session is a new person's."""
+        return self._end(CoachState(), says(self.p("delete_done")), (ForgetPerson(),))
+
+    def delete_declined(self, state: CoachState) -> Reply:
+        return self._then_carry_on(state, says(self.p("delete_kept")))
 
     def unsupported(self, state: CoachState) -> Reply:
         return self._ask(state, says(self.p("unsupported")), self._reprompt_for(state))

@@ -244,9 +244,32 @@ class ResetPreferences(Question):
         return says(coach.p("reset_reprompt"))
 
 
+@dataclass(frozen=True)
+class DeleteData(Question):
+    """"Shall I delete it?": the person's whole record (place, preferences, progress). Only a yes deletes;
+    "next", "okay" or "continue" are not a yes to this, so they ask again."""
+
+    kind: ClassVar[str] = "delete"
+
+    def yes(self, coach, state):
+        return coach.delete_confirmed(state)
+
+    def no(self, coach, state):
+        return coach.delete_declined(state)
+
+    def next(self, coach, state):
+        return coach._question(state, says(coach.p("delete_needs_yes")), self)
+
+    def ask(self, coach, state):
+        return says(coach.p("delete_ask"))
+
+    def reprompt(self, coach, state):
+        return says(coach.p("delete_reprompt"))
+
+
 QUESTIONS: dict[str, type[Question]] = {
     cls.kind: cls for cls in (StartRoutine, ChooseRoutine, Resume, HurtOptions, LeaveOut, GoOn, NextPart,
-                              ResetPreferences)
+                              ResetPreferences, DeleteData)
 }
 
 #: What a person would say to each question (phrases from tests/corpus), and the intent each becomes.
@@ -261,6 +284,7 @@ ANSWERS: dict[str, tuple[str, ...]] = {
     "go_on": ("yes", "okay i'm ready", "not right now"),
     "next_part": ("yes", "okay i'm ready", "hold on a sec", "no thanks"),
     "reset": ("yes please", "no thanks"),
+    "delete": ("yes please", "sure", "no thanks", "not right now"),
 }
 assert set(ANSWERS) == set(QUESTIONS)
 

@@ -29,6 +29,8 @@ class ShowStretch(Effect):
     number: int
     total: int
     routine: str
+    #: The person paused here: a screen offers Resume rather than Pause.
+    paused: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,15 @@ class ShowSafety(Effect):
     """Show the safety advice that was just spoken (red-flag symptoms, a health condition)."""
 
     topic: str
+
+
+@dataclass(frozen=True)
+class ForgetPerson(Effect):
+    """Delete everything stored about this person (their place, preferences and progress), at their request.
+
+    The reply that carries it also carries a fresh state, which must not be written back: the store
+    layer deletes the record instead of saving, so the next session starts as a new person's.
+    """
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,15 @@ from .information import (AboutStretchHandler, HowManyLeftHandler, HowToHandler,
 from .hands_free import AlwaysHandsFreeHandler, HandsFreeHandler, StepModeHandler
 from .launch import LaunchHandler, StartRoutineHandler
 from .preferences import (HaveEquipmentHandler, LongerHoldsHandler, MissingEquipmentHandler, MoreDetailHandler,
-                          ResetPreferencesHandler, ShorterHoldsHandler, ShorterInstructionsHandler)
+                          ResetPreferencesHandler, ShorterHoldsHandler, ShorterInstructionsHandler, SoundsOffHandler,
+                          SoundsOnHandler)
 from .navigation import (NextHandler, PauseHandler, PreviousHandler, RepeatHandler, ResumeHandler, SkipHandler,
                          StartOverHandler)
-from .session import (ErrorHandler, FallbackHandler, HelpHandler, SessionEndedHandler, StopHandler,
-                      UnhandledRequestHandler)
+from .session import (DeleteDataHandler, ErrorHandler, ExceptionEncounteredHandler, FallbackHandler, HelpHandler,
+                      SessionEndedHandler, StopHandler, UndeclaredInterfaceHandler, UnhandledRequestHandler)
+from .touch import TouchHandler
 
-REQUEST_HANDLERS = (
+VOICE_HANDLERS = (
     LaunchHandler(),
     StartRoutineHandler(),
     HandsFreeHandler(), AlwaysHandsFreeHandler(), StepModeHandler(),
@@ -26,12 +28,17 @@ REQUEST_HANDLERS = (
     WhereAmIHandler(), HowManyLeftHandler(), AboutStretchHandler(), HowToHandler(), ListRoutinesHandler(),
     ListStretchesHandler(), ProgressHandler(),
     LongerHoldsHandler(), ShorterHoldsHandler(), ShorterInstructionsHandler(), MoreDetailHandler(),
+    SoundsOffHandler(), SoundsOnHandler(),
     MissingEquipmentHandler(), HaveEquipmentHandler(),
     ResetPreferencesHandler(),
     EasierHandler(), HurtsHandler(), RedFlagHandler(), HealthConditionHandler(),
     YesHandler(), NoHandler(),
-    HelpHandler(), StopHandler(), FallbackHandler(),
-    SessionEndedHandler(),
+    HelpHandler(), StopHandler(), FallbackHandler(), DeleteDataHandler(),
+)
+REQUEST_HANDLERS = (
+    *VOICE_HANDLERS,
+    TouchHandler(tuple(h for h in VOICE_HANDLERS if isinstance(h, CoachIntentHandler))),
+    SessionEndedHandler(), ExceptionEncounteredHandler(), UndeclaredInterfaceHandler(),
     UnhandledRequestHandler(),
 )
 EXCEPTION_HANDLERS = (ErrorHandler(),)

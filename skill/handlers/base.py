@@ -13,7 +13,10 @@ from typing import Any, Callable, ClassVar
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
+from ask_sdk_core.utils import get_supported_interfaces
+from ask_sdk_core.utils.viewport import get_viewport_profile
 from ask_sdk_model import IntentRequest, Response, ResponseEnvelope
+from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 from ask_sdk_model.ui import SimpleCard
 
 from .. import presentation, ssml
@@ -56,16 +59,39 @@ def load_state(handler_input: HandlerInput) -> CoachState:
     return CoachState.from_session((session_attributes(handler_input) or {}).get(STATE_KEY))
 
 
-def build_response(builder: ResponseFactory, reply: Reply, locale: str | None = None) -> Response:
+def screen_profile(handler_input: HandlerInput) -> str | None:
+    """The viewport profile's name if the device shows APL (``"UNKNOWN_VIEWPORT_PROFILE"`` if it can't
+    be told), or None for a device without a screen: it then gets exactly the speech-only response."""
+    try:
+        if getattr(get_supported_interfaces(handler_input), "alexa_presentation_apl", None) is None:
+            return None
+    except (AttributeError, TypeError):
+        return None
+    try:
+        profile = get_viewport_profile(handler_input.request_envelope)
+    except (AttributeError, TypeError, ValueError):  # a viewport missing a size or dpi
+        profile = None
+    return getattr(profile, "name", None) or "UNKNOWN_VIEWPORT_PROFILE"
+
+
+def build_response(builder: ResponseFactory, reply: Reply, locale: str | None = None,
+                   screen: str | None = None) -> Response:
     """Speech, reprompt, session end and effects of a coach reply, on an SDK response builder.
 
-    Effects are engine data; this is the one place they become SDK objects (here, Alexa app cards).
+    Effects are engine data; this is the one place they become SDK objects: Alexa app cards, and
+    on a device with a screen (``screen`` names its viewport profile) an APL document.
     """
+    p = phrases_for(locale)
     builder.speak(ssml.render(reply.speech))
     for effect in reply.effects:
-        card = presentation.card_for(effect, phrases_for(locale))
+        card = presentation.card_for(effect, p)
         if card is not None:
             builder.set_card(SimpleCard(title=card.title, content=card.text))
+    shown = presentation.screen_for(reply.speech, reply.effects, p) if screen else None
+    if shown is not None:
+        document, data = presentation.render_document(shown, screen, p)
+        builder.add_directive(RenderDocumentDirective(token=presentation.APL_TOKEN, document=document,
+                                                      datasources=data))
     if reply.end_session:
         builder.set_should_end_session(True)
     else:
@@ -78,7 +104,10 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     if handler_input.request_envelope.session is not None:
         handler_input.attributes_manager.session_attributes = {STATE_KEY: reply.state.to_session()}
     handler_input.attributes_manager.request_attributes["state_out"] = reply.state
-    return build_response(handler_input.response_builder, reply, locale_of(handler_input))
+    # The store layer's effects (ForgetPerson) are carried out by the save interceptor.
+    handler_input.attributes_manager.request_attributes["effects_out"] = reply.effects
+    return build_response(handler_input.response_builder, reply, locale_of(handler_input),
+                          screen_profile(handler_input))
 
 
 def run(handler_input: HandlerInput, action: Callable[[Coach, CoachState], Reply]) -> Response:

@@ -1,4 +1,10 @@
-"""Help, stop, fallback, session end, and whatever else arrives."""
+"""Help, stop, fallback, deleting one's data, session end, and whatever else arrives.
+
+Requests the skill never asked for get no speech where Alexa would not play it: ``System.ExceptionEncountered``
+(Alexa reporting that a response of ours failed) and the requests of interfaces the manifest does not declare
+(``AudioPlayer.*``, ``PlaybackController.*``) get an empty response: no speech, reprompt or directives, and the
+session attributes as they came. Any other request type keeps a spoken "can't do that here".
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,18 @@ HelpHandler = coach_handler("HelpHandler", "AMAZON.HelpIntent", Coach.help)
 StopHandler = coach_handler("StopHandler", ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"),
                             Coach.stop)
 FallbackHandler = coach_handler("FallbackHandler", "AMAZON.FallbackIntent", Coach.fallback)
+DeleteDataHandler = coach_handler("DeleteDataHandler", "DeleteDataIntent", Coach.delete_data)
+
+#: Request types Alexa sends for a failed response of ours; it plays nothing in answer.
+EXCEPTION_ENCOUNTERED = "System.ExceptionEncountered"
+#: Interfaces the skill does not declare in its manifest (skill-package/skill.json: no interfaces): their
+#: requests are not the person talking to the skill, so they get no speech.
+UNDECLARED_INTERFACES = ("AudioPlayer.", "PlaybackController.")
+
+
+def wants_empty_response(kind: object) -> bool:
+    """True for a request type that must be answered with an empty response (no speech, no directives)."""
+    return isinstance(kind, str) and (kind == EXCEPTION_ENCOUNTERED or kind.startswith(UNDECLARED_INTERFACES))
 
 
 class SessionEndedHandler(AbstractRequestHandler):
@@ -31,6 +49,37 @@ class SessionEndedHandler(AbstractRequestHandler):
         reason = getattr(getattr(request, "reason", None), "value", None)
         error = getattr(request, "error", None)
         log.info("session ended", extra={"reason": reason, "error_type": getattr(getattr(error, "object_type", None), "value", None) if error else None})
+        return handler_input.response_builder.response
+
+
+class ExceptionEncounteredHandler(AbstractRequestHandler):
+    """Alexa says a response of ours failed: log what it says (no personal data) and answer with nothing."""
+
+    def can_handle(self, handler_input):
+        return is_request_type(EXCEPTION_ENCOUNTERED)(handler_input)
+
+    def handle(self, handler_input):
+        request = handler_input.request_envelope.request
+        error, cause = getattr(request, "error", None), getattr(request, "cause", None)
+        kind = getattr(getattr(error, "object_type", None), "value", getattr(error, "object_type", None))
+        message = getattr(error, "message", None)
+        log.warning("Alexa reported an error with a response", extra={
+            "error_type": str(kind)[:80] if kind is not None else None,
+            "error_message": str(message)[:300] if message is not None else None,
+            "cause_request_id": str(getattr(cause, "request_id", None))[:200] if cause is not None else None})
+        return handler_input.response_builder.response
+
+
+class UndeclaredInterfaceHandler(AbstractRequestHandler):
+    """AudioPlayer and PlaybackController requests: the skill declares neither interface, so nothing to say."""
+
+    def can_handle(self, handler_input):
+        kind = request_type(handler_input)
+        return wants_empty_response(kind) and kind != EXCEPTION_ENCOUNTERED
+
+    def handle(self, handler_input):
+        log.info("request for an undeclared interface",
+                 extra={"unsupported_type": str(request_type(handler_input))[:80]})
         return handler_input.response_builder.response
 
 

@@ -15,8 +15,8 @@ outside the handler). With SnapStart, the client is dropped after a restore
 again on first use: no connection or credential from the snapshot is reused.
 
 The item is ``{id: <user id>, rev: <revision>, attributes: <record as a map>}``.
-It uses exactly two actions, GetItem (consistent read) and PutItem, which is
-what the SAM template's IAM policy allows. Every PutItem is conditional on the
+It uses exactly three actions, GetItem (consistent read), PutItem and
+DeleteItem ("delete my data"), which is what the SAM template's IAM policy allows. Every PutItem is conditional on the
 stored revision (``attribute_not_exists(rev) OR rev = :before``), so two
 sessions of one person can't overwrite each other (see
 :class:`skill.persistence.StoreConflict`).
@@ -150,7 +150,7 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
             raise self._fail("write", exc) from None
 
     def delete_attributes(self, request_envelope) -> None:
-        """Part of the ASK interface; the skill never calls it, and template.yaml does not grant DeleteItem."""
+        """Delete the person's record ("delete my data", after a yes); deleting a missing record is no error."""
         try:
             self.client.delete_item(TableName=self.table_name, Key={self.partition_key: {"S": user_id(request_envelope)}})
         except Exception as exc:
