@@ -239,6 +239,25 @@ CUSTOM_INTENTS: dict[str, tuple[dict[str, str], list[str]]] = {
         "(delete|remove) my (account|profile)", "(don't|do not) remember anything about me",
         "stop (storing|saving|keeping) my data",
     )),
+    # Daily reminders. {time} is AMAZON.TIME: Alexa sends "08:00" (or MO, AF, EV, NI for a part of the day).
+    "SetReminderIntent": ({"time": "AMAZON.TIME"}, samples(
+        "(remind me|can you remind me) to stretch (every day |each day |)at {time}",
+        "(remind me|can you remind me) (every day|each day|daily) at {time}",
+        "(please |can you |)set a (daily |stretch |)reminder (for|at) {time}",
+        "(please |can you |)set (a|up a) (daily |stretch |)reminder", "(i want|i'd like) a (daily |)reminder( to stretch|)",
+        "(remind me|can you remind me) to (stretch|do my stretches)( every day|)",
+        "at {time}( please| every day|)", "(make it|set it for|how about) {time}",
+    )),
+    "ListRemindersIntent": ({}, samples(
+        "what reminders (do i have|have i got|have you set)", "(list|read) my reminders",
+        "(do i have|have i got) (a|any) (stretch |daily |)(reminder|reminders)", "when is my (stretch |daily |)reminder",
+        "what time is my (stretch |daily |)reminder",
+    )),
+    "CancelReminderIntent": ({}, samples(
+        "(cancel|delete|remove|turn off) (my|the) (stretch |daily |)reminder",
+        "(cancel|delete|remove|turn off) my reminders", "no more reminders",
+        "i don't want (the|any) (reminder|reminders)( anymore|)", "stop reminding me( to stretch|)",
+    )),
     "ThatHurtsIntent": ({}, samples(
         "(ouch|ow|ow ow|ow ow ow)( that hurts| it hurts|)",
         "(that|this|it) (hurts|really hurts|hurt|is hurting|hurts my back|is hurting my back)",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
@@ -38,6 +39,9 @@ from .persistence import REVISION, StoreConflict, revision
 from .persistence.keys import log_id
 from .localization import phrases_for
 from .speech import says
+
+#: The time zone is read again after this many days (people rarely move; a trip shows within a week).
+ZONE_REFRESH_DAYS = 7
 
 log = logging.getLogger("skill.requests")
 STORE_KEY = "store"
@@ -105,6 +109,29 @@ class LoadState(AbstractRequestInterceptor):
         # Compared with the record after the turn: a merge that changed anything is written too.
         attributes["record_before"] = (in_store or state.record()) if loaded and not dirty else None
         attributes["store"] = {"loaded": loaded, "dirty": dirty, "rev": rev}
+
+
+class RefreshTimeZone(AbstractRequestInterceptor):
+    """Keeps the person's time zone, read from the device's settings at most once a week.
+
+    A normal turn makes no call: only when the zone is a week old (or unknown, at most once a day)
+    is the Settings API asked, with a short timeout. A failed read keeps what was known (or UTC)
+    and is tried again the next day; it never delays a turn by more than the timeout.
+    """
+
+    def process(self, handler_input):
+        attributes = handler_input.attributes_manager.request_attributes
+        state = attributes.get("state")
+        if not isinstance(state, CoachState):
+            return
+        today = int(request_time(handler_input).timestamp() // 86400)
+        age = today - state.zone_checked
+        if (state.time_zone and age < ZONE_REFRESH_DAYS) or (not state.time_zone and age < 1):
+            return
+        from .services import device_time_zone
+
+        zone = device_time_zone(handler_input)
+        attributes["state"] = replace(state, time_zone=zone or state.time_zone, zone_checked=today)
 
 
 def _decoded(raw, handler_input) -> tuple[CoachState, int]:

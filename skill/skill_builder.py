@@ -12,7 +12,8 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from .handlers import EXCEPTION_HANDLERS, REQUEST_HANDLERS
-from .interceptors import LoadState, SaveState, TurnLogger
+from .interceptors import LoadState, RefreshTimeZone, SaveState, TurnLogger
+from .services import TimeoutApiClient
 
 _FROM_ENV = object()
 
@@ -24,12 +25,14 @@ def build_skill_builder(skill_id: str | None = None, persistence=_FROM_ENV) -> C
         from .persistence import open_store
 
         persistence, _ = open_store()
-    builder = CustomSkillBuilder(persistence_adapter=persistence)
+    # The API client lets handlers reach Alexa's web APIs (time zone, reminders) through the SDK's service clients.
+    builder = CustomSkillBuilder(persistence_adapter=persistence, api_client=TimeoutApiClient())
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler)
     for handler in EXCEPTION_HANDLERS:
         builder.add_exception_handler(handler)
     builder.add_global_request_interceptor(LoadState(persistence))
+    builder.add_global_request_interceptor(RefreshTimeZone())
     builder.add_global_response_interceptor(SaveState(persistence))
     builder.add_global_response_interceptor(TurnLogger())
     builder.skill_id = skill_id if skill_id is not None else (os.environ.get("SKILL_ID") or None)

@@ -47,7 +47,19 @@ class Sound:
     seconds: float
 
 
-Segment = Union[Say, Pause, Mark, Sound]
+@dataclass(frozen=True)
+class Named:
+    """Words with a recognised speaker's first name in them: Alexa says the name where ``text`` has
+    "{name}" (the skill never learns the name itself, only the speaker's ``person`` id)."""
+
+    text: str
+    person: str
+
+
+#: Time allowed for a first name in the speech-time estimate (about two words).
+NAME_SECONDS = 0.8
+
+Segment = Union[Say, Pause, Mark, Sound, Named]
 Narration = tuple[Segment, ...]
 
 
@@ -65,6 +77,8 @@ def segment_seconds(segment: Segment) -> float:
         return speech_seconds(segment.text)
     if isinstance(segment, (Pause, Sound)):
         return segment.seconds
+    if isinstance(segment, Named):
+        return speech_seconds(segment.text.replace("{name}", "")) + NAME_SECONDS
     return 0.0
 
 

@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from .speech import Mark, Pause, Say, Segment, Sound
+from .speech import Mark, Named, Pause, Say, Segment, Sound
 
 MAX_BREAK_SECONDS = 10.0
 MAX_SSML_CHARS = 8000
@@ -26,6 +26,7 @@ _SOUNDBANK = re.compile(r"^soundbank://soundlibrary/[a-z0-9_]+(?:/[a-z0-9_]+)+$"
 ALLOWED_TAGS = frozenset({
     "speak", "amazon:domain", "amazon:effect", "amazon:emotion", "audio", "break", "emphasis",
     "lang", "p", "phoneme", "prosody", "s", "say-as", "sub", "voice", "w",
+    "alexa:name",  # a recognised speaker's first name (Amazon's "Add Personalized Greetings or Prompts")
 })
 _BREAK_TIME = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)$")
 _BREAK_STRENGTHS = {"none", "x-weak", "weak", "medium", "strong", "x-strong"}
@@ -89,6 +90,25 @@ def within_clip_limit(segments: Iterable[Segment]) -> tuple[Segment, ...]:
     return tuple(kept)
 
 
+_PERSON_ID = re.compile(r"^amzn1\.ask\.person\.[A-Za-z0-9._-]{1,300}$")
+
+
+def name_tag(person: str) -> str:
+    """Alexa's tag for a recognised speaker's first name (``alexa:name``); the id is checked, never echoed raw."""
+    if not _PERSON_ID.match(person):
+        raise SSMLError("not an Alexa person id")
+    return f'<alexa:name type="first" personId="{person}"/>'
+
+
+def _named(segment: Named) -> str:
+    before, _, after = segment.text.partition("{name}")
+    try:
+        tag = name_tag(segment.person)
+    except SSMLError:  # an odd id: say the words without the name
+        tag = ""
+    return (_pronounced(escape(before)) + tag + _pronounced(escape(after))).strip()
+
+
 def audio_tag(sound: Sound) -> str:
     if not _SOUNDBANK.match(sound.url):
         raise SSMLError(f"not a sound-library clip: {sound.url!r}")
@@ -121,6 +141,11 @@ def render_body(segments: Iterable[Segment]) -> str:
             if after_text:
                 parts.append(" ")
             parts.append(_pronounced(escape(segment.text.strip())))
+            after_text = True
+        elif isinstance(segment, Named):
+            if after_text:
+                parts.append(" ")
+            parts.append(_named(segment))
             after_text = True
     if pending_pause:
         parts.append(break_tags(pending_pause))

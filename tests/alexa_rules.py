@@ -14,6 +14,7 @@ from xml.dom import minidom
 SUPPORTED_TAGS = {
     "speak", "amazon:domain", "amazon:effect", "amazon:emotion", "audio", "break", "emphasis", "lang", "p",
     "phoneme", "prosody", "s", "say-as", "sub", "voice", "w",
+    "alexa:name",  # a recognised speaker's name: developer.amazon.com/docs/custom-skills/add-personalized-greetings-or-prompts.html
 }
 MAX_SPEECH_CHARS = 8000
 MAX_RESPONSE_BYTES = 24 * 1024
@@ -31,7 +32,7 @@ def ssml_problems(ssml: str) -> list[str]:
     if len(ssml) > MAX_SPEECH_CHARS:
         problems.append(f"{len(ssml)} characters > {MAX_SPEECH_CHARS}")
     try:
-        document = minidom.parseString(ssml.replace("<speak>", '<speak xmlns:amazon="urn:amazon">', 1))
+        document = minidom.parseString(ssml.replace("<speak>", '<speak xmlns:amazon="urn:amazon" xmlns:alexa="urn:alexa">', 1))
     except Exception as exc:  # noqa: BLE001 - any parse failure is the finding
         return problems + [f"not well-formed: {exc}"]
     root = document.documentElement
@@ -98,6 +99,23 @@ def response_problems(envelope: dict, request_type: str | None = None) -> list[s
     if speech.get("type") != "SSML":
         problems.append(f"outputSpeech type {speech.get('type')}")
     problems += [f"speech: {p}" for p in ssml_problems(speech.get("ssml", ""))]
+    directives = response.get("directives") or []
+    asks_permission = any(d.get("type") == "Connections.SendRequest" for d in directives)
+    if asks_permission:
+        # Alexa speaks its own permission question next: per Amazon's "Set Up Voice Permissions for
+        # Reminders", the skill sends the directive with no reprompt and leaves shouldEndSession out.
+        for directive in directives:
+            if directive.get("type") == "Connections.SendRequest":
+                payload = directive.get("payload") or {}
+                if directive.get("name") != "AskFor" or payload.get("@type") != "AskForPermissionsConsentRequest" \
+                        or payload.get("permissionScope") != "alexa::alerts:reminders:skill:readwrite":
+                    problems.append(f"not a reminders permission request: {directive}")
+        if ends is not None or response.get("reprompt"):
+            problems.append("a permission request with shouldEndSession or a reprompt")
+        return problems
+    for element in _names(speech.get("ssml", "")):
+        if element.get("type") != "first" or not re.fullmatch(r"amzn1\.ask\.person\.[\w.-]+", element.get("personId", "")):
+            problems.append(f"alexa:name without type first and a person id: {element}")
     if ends is not True:
         reprompt = (response.get("reprompt") or {}).get("outputSpeech")
         if not reprompt:
@@ -105,6 +123,10 @@ def response_problems(envelope: dict, request_type: str | None = None) -> list[s
         else:
             problems += [f"reprompt: {p}" for p in ssml_problems(reprompt.get("ssml", ""))]
     return problems
+
+
+def _names(ssml: str) -> list[dict]:
+    return [dict(re.findall(r'(\w+)="([^"]*)"', tag)) for tag in re.findall(r"<alexa:name\b([^>]*)/?>", ssml)]
 
 
 def assert_valid(envelope: dict, request_type: str | None = None) -> None:

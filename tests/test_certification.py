@@ -351,8 +351,9 @@ def test_session_ended_gets_no_speech(reason):
 
 
 # REQUEST_TYPES (interfaces the skill implements send their own requests) and CERTIFICATION_REQUIREMENTS: the
-# manifest declares no interfaces, so AudioPlayer and PlaybackController requests are not a person talking to the
-# skill and get no speech; if an interface is ever declared, skill.handlers.session must change with it.
+# manifest declares only the screen interface (APL: touch events are answered like the voice), so AudioPlayer and
+# PlaybackController requests are not a person talking to the skill and get no speech; if one of those interfaces
+# is ever declared, skill.handlers.session must change with it.
 def test_the_interfaces_the_manifest_declares_match_the_requests_answered_silently():
     declared = {interface["type"] for interface in MANIFEST["apis"]["custom"]["interfaces"]}
     assert not declared & {"AUDIO_PLAYER", "PLAYBACK_CONTROLLER"} and set(UNDECLARED_INTERFACES) == {

@@ -37,6 +37,17 @@ MINIMUM = {"moving_on": 30, "yes": 18, "no": 14, "no_with_routine": 6, "skipping
            "red_flag": 18, "health_condition": 14}
 
 
+#: Slots of Alexa's built-in types (AMAZON.TIME): Alexa converts the words ("eight am" -> "08:00"), which
+#: neither resolver here does, so the corpus names the words heard and the skill parses both forms.
+BUILT_IN_SLOTS = {slot["name"] for intent in build_model()["interactionModel"]["languageModel"]["intents"]
+                  for slot in intent.get("slots", []) if slot["type"].startswith("AMAZON.")}
+
+
+def slot_values(slots: dict) -> dict:
+    """What each slot became: its resolved id, or for a built-in type the words heard."""
+    return {name: slot["value"] if name in BUILT_IN_SLOTS else slot["id"] for name, slot in slots.items()}
+
+
 def test_the_corpus_is_large_varied_and_clean():
     assert len(PHRASES) >= 200
     texts = [p.text for p in PHRASES]
@@ -60,7 +71,7 @@ def test_the_corpus_resolves_with_the_resolver(locale):
     wrong = []
     for phrase in PHRASES:
         got = ours(resolver, phrase.text)
-        got = {"intent": got["intent"], "slots": {name: slot["id"] for name, slot in got["slots"].items()}}
+        got = {"intent": got["intent"], "slots": slot_values(got["slots"])}
         if got != phrase.expected:
             wrong.append((phrase.text, phrase.expected, got))
     print(f"{locale}: {len(PHRASES) - len(wrong)}/{len(PHRASES)} corpus phrases resolve as they must")
@@ -73,7 +84,7 @@ def test_the_corpus_resolves_with_virtual_alexa():
     wrong = []
     for phrase, their in zip(PHRASES, theirs):
         got = {"intent": their.get("intent") or their.get("type") or their.get("error"),
-               "slots": {name: slot["id"] for name, slot in their.get("slots", {}).items()}}
+               "slots": slot_values(their.get("slots", {}))}
         if got != phrase.expected:
             wrong.append((phrase.text, phrase.expected, got))
     print(f"virtual-alexa: {len(PHRASES) - len(wrong)}/{len(PHRASES)} corpus phrases resolve as they must")
@@ -95,7 +106,7 @@ def test_held_out_phrasings_measure_how_far_the_model_reaches():
     right = 0
     for phrase in held_out:
         got = ours(resolver, phrase.text)
-        right += {"intent": got["intent"], "slots": {n: s["id"] for n, s in got["slots"].items()}} == phrase.expected
+        right += {"intent": got["intent"], "slots": slot_values(got["slots"])} == phrase.expected
     print(f"held out: {right}/{len(held_out)} = {right / len(held_out):.1%} resolve as they must "
           f"({len(overlap)} of them also in the corpus)")
     assert right / len(held_out) >= HELD_OUT_FLOOR

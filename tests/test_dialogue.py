@@ -19,8 +19,9 @@ from skill.content import LIBRARY
 from skill.engine import Coach, CoachState
 from skill.engine import state as state_module
 from skill.engine.questions import (QUESTIONS, ChooseRoutine, DeleteData, GoOn, HurtOptions, LeaveOut, NextPart,
+                                    OfferReminder, ReminderTime,
                                     ResetPreferences, Resume, StartRoutine)
-from skill.engine.reply import ForgetPerson, ShowSafety, ShowStretch
+from skill.engine.reply import ForgetPerson, SetReminder, ShowSafety, ShowStretch
 from skill.engine.state import RECORD_FIELDS, Preferences
 from skill.speech import plain_text
 
@@ -399,7 +400,13 @@ def question_states() -> dict[str, CoachState]:
         "reset_in_routine": COACH.reset_preferences(started("quick", prefs=WITH_PREFS)).state,
         "delete_outside": COACH.delete_data(CoachState(safety_said=True, prefs=WITH_PREFS)).state,
         "delete_in_routine": COACH.delete_data(started("quick", prefs=WITH_PREFS)).state,
+        "reminder_time": COACH.remind_daily(CoachState(safety_said=True)).state,
+        "offer_reminder": COACH.offer_reminder(CoachState(safety_said=True, history=TWO_DONE), ()).state,
     }
+
+
+#: Two finished routines: after the second, the coach offers a daily reminder (once).
+TWO_DONE = (("2026-11-22", "quick"), ("2026-11-23", "hips"))
 
 
 EXPECTED_PENDING = {
@@ -408,6 +415,7 @@ EXPECTED_PENDING = {
     "resume": Resume(), "hurt": HurtOptions("knee_to_chest"), "leave_out": LeaveOut("knee_to_chest"),
     "go_on": GoOn(), "next_part": NextPart(), "reset_outside": ResetPreferences(),
     "reset_in_routine": ResetPreferences(), "delete_outside": DeleteData(), "delete_in_routine": DeleteData(),
+    "reminder_time": ReminderTime(), "offer_reminder": OfferReminder(f"{NOW.hour:02d}:{NOW.minute // 15 * 15:02d}"),
 }
 
 
@@ -432,6 +440,12 @@ def check_yes(kind: str, reply) -> None:
         assert state.index > question_states()["next_part"].index and "Stretch" in said
     elif kind.startswith("reset"):
         assert said.startswith("Done. Your preferences are back to the defaults.") and state.prefs == Preferences()
+    elif kind == "reminder_time":  # "yes" to "what time?" asks for the time again
+        assert state.pending == ReminderTime() and said.endswith("for example 8 AM?")
+        return
+    elif kind == "offer_reminder":
+        assert said == "Setting your reminder." and state.reminder_asked
+        assert reply.effects == (SetReminder(NOW.hour, NOW.minute // 15 * 15, COACH.p("reminder_text")),)
     elif kind.startswith("delete"):
         assert said.startswith("Done. I've deleted your place, preferences and progress") and reply.end_session
         assert state == CoachState() and reply.effects == (ForgetPerson(),)
@@ -568,7 +582,8 @@ def test_no_at_launch_asks_which_routine_then_says_how_to_go_on():
 
 ALL_QUESTIONS = (StartRoutine(), StartRoutine("hips"), ChooseRoutine(), ChooseRoutine(default="gentle"),
                  ChooseRoutine(carry_on=True), ChooseRoutine(default="hips", carry_on=True), Resume(),
-                 HurtOptions("cat_cow"), LeaveOut("childs_pose"), GoOn(), NextPart(), ResetPreferences(), DeleteData())
+                 HurtOptions("cat_cow"), LeaveOut("childs_pose"), GoOn(), NextPart(), ResetPreferences(), DeleteData(),
+                 ReminderTime(), OfferReminder("06:45"))
 
 
 @pytest.mark.parametrize("question", ALL_QUESTIONS, ids=repr)

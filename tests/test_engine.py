@@ -384,12 +384,13 @@ def test_progress_counts_the_week_and_the_streak():
 
 def test_finishing_records_history_and_mentions_a_new_streak():
     coach = at(NOW)
-    state = CoachState(routine="quick", index=3, stretch="childs_pose", safety_said=True,
+    state = CoachState(routine="quick", index=3, stretch="childs_pose", safety_said=True, reminder_asked=True,
                        history=(("2026-11-22", "quick"), ("2026-11-23", "quick")))
     done = coach.next(state)
     assert done.end_session and done.state.history[-1] == ("2026-11-24", "quick")
     assert "3 days in a row" in words(done)
-    again = coach.next(CoachState(routine="quick", index=3, safety_said=True, history=done.state.history))
+    again = coach.next(CoachState(routine="quick", index=3, safety_said=True, history=done.state.history,
+                                  reminder_asked=True))
     assert "in a row" not in words(again)  # second routine today: no new streak
 
 
@@ -414,7 +415,8 @@ def test_the_stored_record_leaves_out_conversation_only_fields():
     record = CoachState(pending=ResetPreferences(), last="routines", paused=True, notice="reset",
                         leave_out_today=("cat_cow",)).record()
     assert set(record) == {"v", "routine", "index", "stretch", "side", "updated", "safety_said",
-                           "equipment_noted", "prefs", "history", "practice", "checks_said"}
+                           "equipment_noted", "prefs", "history", "practice", "checks_said", "time_zone",
+                           "zone_checked", "reminder_asked"}
 
 
 def test_the_session_form_is_a_compact_string_that_round_trips():

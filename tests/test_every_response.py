@@ -23,8 +23,8 @@ from skill.skill_builder import build_lambda_handler
 from dataclasses import replace
 
 from skill.engine import Coach, CoachState, plan_for
-from skill.engine.questions import (ChooseRoutine, DeleteData, GoOn, HurtOptions, LeaveOut, NextPart, QUESTIONS,
-                                    ResetPreferences, Resume, StartRoutine)
+from skill.engine.questions import (ChooseRoutine, DeleteData, GoOn, HurtOptions, LeaveOut, NextPart, OfferReminder,
+                                    QUESTIONS, ReminderTime, ResetPreferences, Resume, StartRoutine)
 from skill.engine.state import Preferences
 
 from .alexa_rules import expects_empty_response, response_problems
@@ -47,7 +47,7 @@ def all_states():
     outside = [CoachState(pending=pending, last=last, safety_said=said, notice=notice, history=history)
                for pending in (None, StartRoutine(), StartRoutine("hips"), ResetPreferences(), Resume(), ChooseRoutine(),
                                ChooseRoutine("hips"), ChooseRoutine(carry_on=True),
-                               DeleteData())
+                               DeleteData(), ReminderTime(), OfferReminder("18:00"), OfferReminder("99:99"))
                for last in (None, "routines", "stretches", "help", "howto:cat_cow")
                for said in (False, True) for notice in (None, "reset")]
     outside += [CoachState(prefs=prefs, safety_said=True) for prefs in PREFERENCES]
@@ -95,6 +95,10 @@ def all_requests(session: Session, with_slot_values: bool):
             yield session.intent(intent["name"], {slot["name"]: None})
             if not with_slot_values:
                 continue
+            if slot["type"] == "AMAZON.TIME":  # what Alexa sends: a time, a part of the day, or words it kept
+                for heard in ("08:00", "23:45", "EV", "half past six in the evening", "99:99"):
+                    yield session.intent(intent["name"], {slot["name"]: heard})
+                continue
             for value in types[slot["type"]]:
                 canonical = value["name"]["value"]
                 yield session.intent(intent["name"], {slot["name"]: resolved_slot(
@@ -103,6 +107,10 @@ def all_requests(session: Session, with_slot_values: bool):
     for other in ("CanFulfillIntentRequest", "Alexa.Presentation.APL.UserEvent", "Connections.Response",
                   "Messaging.MessageReceived", "SomeFuture.Request"):
         yield session.envelope({"type": other})
+    # Alexa's answers to the reminders permission question (and one with a token that isn't ours).
+    for status, token in (("ACCEPTED", "daily-reminder:08:00"), ("DENIED", "daily-reminder:08:00"),
+                          ("NOT_ANSWERED", None), ("ACCEPTED", "something-else")):
+        yield session.permission_answer(status, token)
     # Requests Alexa plays no answer to: each must get an empty response.
     yield session.session_ended()
     yield session.session_ended("ERROR")

@@ -60,9 +60,12 @@ STATE_FIELDS = {
     "pending": st.one_of(st.sampled_from(["start", "resume", "reset", "continue", "skip:cat_cow",
                                           "skip_forever:cat_cow", "start:hips", "start:" + "x" * 200]),
                          st.fixed_dictionaries({"q": st.sampled_from(["start", "choose", "hurt", "leave_out",
-                                                                      "go_on", "next_part", "bogus"])},
+                                                                      "go_on", "next_part", "reminder_time",
+                                                                      "offer_reminder", "bogus"])},
                                                optional={"routine": any_json, "stretch": any_json,
-                                                         "default": any_json, "carry_on": any_json}),
+                                                         "default": any_json, "carry_on": any_json,
+                                                         "time": st.one_of(st.sampled_from(
+                                                             ["08:00", "99:99", "x" * 100]), any_json)}),
                          any_json),
     "last": st.one_of(st.sampled_from(["routines", "howto:cat_cow", "howto:nope"]), any_json),
     "safety_said": any_json, "checks_said": any_json, "equipment_noted": any_json,
@@ -77,6 +80,9 @@ STATE_FIELDS = {
                           any_json),
     "leave_out_today": id_lists,
     "practice": st.one_of(st.lists(st.tuples(ids, st.integers(-5, 10**4)).map(list), max_size=120), any_json),
+    "time_zone": st.one_of(st.sampled_from(["America/Los_Angeles", "Europe/London", "Mars/Base", "../../etc",
+                                            "x" * 100, ""]), any_json),
+    "zone_checked": st.one_of(st.integers(-5, 2**40), any_json), "reminder_asked": any_json,
 }
 assert set(STATE_FIELDS) == set(CoachState().to_dict()) - {"v"}
 coach_state = st.one_of(st.fixed_dictionaries({}, optional=STATE_FIELDS), any_json)

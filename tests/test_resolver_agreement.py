@@ -37,6 +37,10 @@ def virtual_alexa(model: Path, utterances: list[str]) -> list[dict]:
     return json.loads(result.stdout)
 
 
+#: Built-in slot types have no values in the model: times a person would say (Alexa converts them itself).
+BUILT_IN_EXAMPLES = {"AMAZON.TIME": ("seven thirty am", "eight pm", "half past six in the evening")}
+
+
 def ours(resolver: Resolver, utterance: str) -> dict:
     resolution = resolver.resolve(utterance)
     slots = {name: {"value": slot.value, "id": slot.resolved_id} for name, slot in resolution.slots.items()}
@@ -55,10 +59,13 @@ def sample_utterances(model: Path, every_value: bool) -> list[str]:
                 utterances.append(sample)
                 continue
             (name,) = names  # our samples carry one slot each
-            values = types[slot_types[name]]
-            spoken = [v["name"]["value"] for v in values]
-            if every_value:
-                spoken += [s for v in values for s in v["name"].get("synonyms", [])]
+            if slot_types[name] in BUILT_IN_EXAMPLES:  # no values in the model: what a person would say
+                spoken = list(BUILT_IN_EXAMPLES[slot_types[name]])
+            else:
+                values = types[slot_types[name]]
+                spoken = [v["name"]["value"] for v in values]
+                if every_value:
+                    spoken += [s for v in values for s in v["name"].get("synonyms", [])]
             utterances += [sample.replace("{" + name + "}", value) for value in spoken[: None if every_value else 1]]
     return utterances
 

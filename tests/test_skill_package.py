@@ -58,7 +58,8 @@ def test_privacy_compliance_interfaces_and_permissions():
     for field in ("allowsPurchases", "usesPersonalInfo", "isChildDirected", "isExportCompliant", "containsAds"):
         assert isinstance(privacy[field], bool)
     assert set(privacy["locales"]) == set(LOCALES)
-    assert MANIFEST["apis"]["custom"]["interfaces"] == [] and MANIFEST["permissions"] == []
+    assert MANIFEST["apis"]["custom"]["interfaces"] == [skill_package.APL_INTERFACE]
+    assert MANIFEST["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
     assert MANIFEST["apis"]["custom"]["endpoint"]["uri"] == skill_package.PLACEHOLDER_ARN
     countries = MANIFEST["publishingInformation"]["distributionCountries"]
     assert sorted(countries) == ["AU", "CA", "GB", "IN", "US"]
@@ -206,13 +207,15 @@ def test_privacy_and_terms_urls_must_be_https(url, tmp_path, capsys):
 
 
 def test_the_privacy_answers():
-    """usesPersonalInfo is false: no name, contact details, address, account linking or permissions; the record is
+    """usesPersonalInfo is false: no name, contact details, address or account linking, and the one permission (to
+    set reminders) reads nothing about the person; the record is
     keyed by the anonymous skill-specific user id and holds what the skill itself generates (skill_package.py)."""
     privacy = MANIFEST["privacyAndCompliance"]
     assert {key: privacy[key] for key in skill_package.PRIVACY_ANSWERS} == {
         "allowsPurchases": False, "usesPersonalInfo": False, "isChildDirected": False,
         "isExportCompliant": True, "containsAds": False}
-    assert "accountLinking" not in MANIFEST and MANIFEST["permissions"] == []
+    assert "accountLinking" not in MANIFEST
+    assert [p["name"] for p in MANIFEST["permissions"]] == ["alexa::alerts:reminders:skill:readwrite"]
 
 
 # --------------------------------------------------------------------------- the store listing
@@ -304,6 +307,8 @@ RECORD_WORDS = {
     "safety_said": ("safety note",), "checks_said": ("see a doctor first",), "equipment_noted": ("missing equipment",),
     "prefs": ("preferences",), "history": ("date and the routine", "streak"),
     "practice": ("how many times you have been coached",),
+    "time_zone": ("time zone",), "zone_checked": ("the day it was last read",),
+    "reminder_asked": ("offers a daily reminder once",),
 }
 PREFERENCE_WORDS = {
     "hold_offset": ("longer or shorter holds",), "missing": ("equipment you told it you don't have",),
@@ -323,7 +328,7 @@ def test_the_privacy_policy_lists_every_field_a_stored_record_holds():
         assert all(word in policy for word in PREFERENCE_WORDS[field]), field
     assert "most recent 60" in policy and str(HISTORY_LIMIT) == "60"
     assert "up to 99" in policy and str(PRACTICE_CAP) == "99"
-    for also in ("time zone", "Reminder ids", "revision number", "anonymous user id"):
+    for also in ("time zone", "anonymous person id", "revision number", "anonymous user id"):
         assert also in policy
 
 
@@ -346,3 +351,14 @@ def test_the_terms_carry_the_medical_disclaimer():
     terms = _prose(DOCS / "terms.md")
     assert "not a substitute for professional medical advice" in terms
     assert "Stop any stretch that causes sharp pain" in terms and "privacy.md" in terms
+
+
+def test_the_screen_interface_declares_each_viewport_profile_the_skill_lays_out_for():
+    from skill import presentation
+
+    viewports = MANIFEST["apis"]["custom"]["interfaces"][0]["supportedViewports"]
+    assert MANIFEST["apis"]["custom"]["interfaces"][0]["type"] == "ALEXA_PRESENTATION_APL"
+    assert len(viewports) == len(presentation.LAYOUTS)
+    assert {(v["mode"], v["shape"], v["minWidth"], v["minHeight"]) for v in viewports} == {
+        ("HUB", "ROUND", 480, 480), ("HUB", "RECTANGLE", 960, 480), ("HUB", "RECTANGLE", 1024, 600),
+        ("HUB", "RECTANGLE", 1280, 800), ("TV", "RECTANGLE", 1920, 1080)}

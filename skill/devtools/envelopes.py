@@ -72,6 +72,11 @@ class Session:
     clock: datetime | None = None
     #: A viewport profile from :data:`VIEWPORTS` for a device with a screen; None for a speaker.
     screen: str | None = None
+    #: Where Alexa's web APIs are, and the token for them (real requests always carry one; None: no token).
+    api_endpoint: str = "https://api.amazonalexa.com"
+    api_token: str | None = None
+    #: A recognised speaker's person id (voice profiles), or None.
+    person: str | None = None
 
     def envelope(self, request: dict) -> dict:
         now = self.clock or datetime.now(timezone.utc)
@@ -89,9 +94,14 @@ class Session:
 
     def _context(self, application: dict, user: dict) -> dict:
         interfaces: dict = {}
-        context: dict = {"System": {"application": application, "user": user,
-                                    "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
-                                    "apiEndpoint": "https://api.amazonalexa.com"}}
+        system: dict = {"application": application, "user": user,
+                        "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
+                        "apiEndpoint": self.api_endpoint}
+        if self.api_token is not None:
+            system["apiAccessToken"] = self.api_token
+        if self.person is not None:
+            system["person"] = {"personId": self.person}
+        context: dict = {"System": system}
         if self.screen is not None:
             interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": APL_RUNTIME}}
             viewport = VIEWPORTS[self.screen]
@@ -103,6 +113,13 @@ class Session:
             context["Viewports"] = [{"type": "APL", "id": "main", "shape": viewport["shape"], "dpi": viewport["dpi"],
                                      "presentationType": "STANDARD", "canRotate": False}]
         return context
+
+    def permission_answer(self, status: str, token: str | None) -> dict:
+        """Alexa's answer after asking the person for the reminders permission (Connections.Response)."""
+        return self.envelope({"type": "Connections.Response", "name": "AskFor", "token": token,
+                              "status": {"code": "200", "message": "OK"},
+                              "payload": {"permissionScope": "alexa::alerts:reminders:skill:readwrite",
+                                          "status": status}})
 
     def user_event(self, *arguments: Any, token: str | None = "back-stretch-coach") -> dict:
         """A touch on the screen: an APL SendEvent's arguments, from the document with ``token``."""

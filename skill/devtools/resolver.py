@@ -48,6 +48,20 @@ FALLBACK = "AMAZON.FallbackIntent"
 FILLER_WORDS = frozenset({"please", "the", "a", "an", "now", "one", "ok", "okay", "um", "so", "just", "my"})
 #: An unknown value for a custom slot is taken (as ER_SUCCESS_NO_MATCH) up to this many words.
 MAX_UNRESOLVED_WORDS = 3
+#: Words Alexa turns into a value of a built-in slot type (it would send "08:00" for "eight am"): a built-in
+#: slot counts as filled when what was heard is made of such words, and as unmatched otherwise.
+_BUILT_IN_WORDS = {
+    "AMAZON.TIME": re.compile(r"^(?:(?:\d{1,2}(?::\d{2})?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+                              r"|twelve|fifteen|thirty|forty|five|half|quarter|past|to|o'clock|am|pm|a\.m\.|p\.m\."
+                              r"|noon|midday|midnight|in|the|at|morning|afternoon|evening|night)\s*)+$"),
+}
+
+
+def _built_in_value(slot: "SlotValue") -> bool:
+    words = _BUILT_IN_WORDS.get(slot.slot_type)
+    return bool(words and words.match(slot.value))
+
+
 _LAUNCH = re.compile(r"^(?:alexa\s+)?(?:open|launch|start|begin|load|run|use)\s+(?P<name>.+?)$")
 _ONE_SHOT = re.compile(r"^(?:alexa\s+)?(?:ask|tell|open|launch|start|use|have)\s+(?P<rest>.+)$")
 _CONNECTORS = ("to", "for", "about", "that", "if", "whether", "and", "on")
@@ -175,7 +189,7 @@ class Resolver:
                      for name, value in found.groupdict().items() if value and value.strip()}
             if len(slots) != len(found.groupdict()):
                 continue
-            all_resolved = all(slot.resolved_id for slot in slots.values())
+            all_resolved = all(slot.resolved_id or _built_in_value(slot) for slot in slots.values())
             if not all_resolved and (pattern.only_filler or any(
                     len(slot.value.split()) > MAX_UNRESOLVED_WORDS for slot in slots.values() if not slot.resolved_id)):
                 # A sample that is only a slot and filler words ("{routine}", "{routine} please"), or an unknown

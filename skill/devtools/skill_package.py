@@ -37,6 +37,8 @@ from urllib.parse import urlsplit
 from ..content import LIBRARY
 from ..interaction_model import INVOCATION_NAME, model_path
 from ..localization import LOCALES, phrases_for
+from ..services import REMINDERS_SCOPE
+from .envelopes import VIEWPORTS
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "skill-package" / "skill.json"
@@ -52,11 +54,19 @@ ICON_SIZES = {SMALL_ICON: 108, LARGE_ICON: 512}
 #: Amazon's limits on the store listing (developer console, "Skill Preview").
 SUMMARY_MAX, DESCRIPTION_MAX, EXAMPLE_PHRASES_MAX, KEYWORDS_MAX = 160, 4000, 3, 30
 
+#: Screens: the APL interface, for the viewport profiles the skill lays out for (their sizes in pixels, as
+#: devices report them). Without it, a device never says it supports APL, and no screen is sent.
+APL_INTERFACE = {"type": "ALEXA_PRESENTATION_APL", "supportedViewports": [
+    {"mode": viewport["mode"], "shape": viewport["shape"],
+     "minWidth": viewport["pixelWidth"], "maxWidth": viewport["pixelWidth"],
+     "minHeight": viewport["pixelHeight"], "maxHeight": viewport["pixelHeight"]}
+    for viewport in VIEWPORTS.values()]}
+
 #: The privacy answers (manifest.privacyAndCompliance), each with its reason.
 #: usesPersonalInfo: Amazon asks for a privacy policy when a skill collects personal information "such as
 #: email address, password or physical address", by voice or through permissions, or uses account linking.
-#: This skill does none of that: no permissions, no account linking, and it asks for no name, contact
-#: detail or health information. What it keeps is keyed by the anonymous, skill-specific Alexa user id
+#: This skill does none of that: its only permission is to set reminders (which reads nothing about the
+#: person), no account linking, and it asks for no name, contact detail or health information. What it keeps is keyed by the anonymous, skill-specific Alexa user id
 #: and generated inside the skill (place, preferences, progress): Amazon's own guide files that under
 #: persistent attributes keyed by userId, apart from personal information such as name and address.
 #: So False; the privacy policy URL is still given, because the skill stores a record per person.
@@ -137,8 +147,8 @@ def manifest(function_arn: str = PLACEHOLDER_ARN, privacy_url: str | None = None
                     "\"hands free\", and stopping mid-routine then reopening the skill to resume."),
             },
             "privacyAndCompliance": {**PRIVACY_ANSWERS, "locales": {locale: dict(policy) for locale in LOCALES}},
-            "apis": {"custom": {"endpoint": {"uri": function_arn}, "interfaces": []}},
-            "permissions": [],
+            "apis": {"custom": {"endpoint": {"uri": function_arn}, "interfaces": [APL_INTERFACE]}},
+            "permissions": [{"name": REMINDERS_SCOPE}],
         }
     }
 

@@ -7,7 +7,8 @@
 * :mod:`.comfort`: easier, pain, red-flag symptoms, health conditions;
 * :mod:`.preferences`: hold length and pace, equipment, reset;
 * :mod:`.information`: where am I, how long is left, what is this for, how do I do X;
-* :mod:`.conversation`: opening, yes and no, help, stop, not understood.
+* :mod:`.conversation`: opening, yes and no, help, stop, not understood;
+* :mod:`.habits`: daily reminders, and the day in the person's own time zone.
 
 Questions the coach asks are typed values (:mod:`.questions`) that know their
 own answers. Handlers only translate requests into these calls.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from .comfort import Comfort
 from .conversation import RESUME_WINDOW, Conversation
+from .habits import Habits
 from .hands_free import PART_MAX_CHARS, PART_MAX_SECONDS, TIMELINE_SLACK_SECONDS, HandsFree
 from .information import Information
 from .navigation import ROUTINE_INTRO_PAUSE, Navigation
@@ -27,5 +29,5 @@ __all__ = ["Coach", "Reply", "RESUME_WINDOW", "PART_MAX_CHARS", "PART_MAX_SECOND
            "ROUTINE_INTRO_PAUSE"]
 
 
-class Coach(Navigation, HandsFree, Comfort, PreferenceChanges, Information, Conversation):
+class Coach(Navigation, HandsFree, Comfort, PreferenceChanges, Information, Conversation, Habits):
     """One person's coach for one turn: ``Coach(locale, now).next(state)`` and so on."""

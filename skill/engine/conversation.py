@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from ..speech import Say, says
+from ..speech import Named, Narration, Say, says
 from .core import CoachCore
 from .questions import ChooseRoutine, DeleteData, LeaveOut, Resume, StartRoutine
 from .reply import ForgetPerson, Reply
@@ -27,13 +27,16 @@ class Conversation(CoachCore):
         if active is not None:
             plan, stretch, index = active
             if self.now - datetime.fromtimestamp(state.updated, timezone.utc) <= RESUME_WINDOW:
-                speech = says(self.p("welcome_resume"))
-                return self._question(state, speech, Resume())
-            speech = says(self.p("welcome_stale"))
-            return self._question(replace(state, routine=None, stretch=None), speech,
+                return self._question(state, self._welcome("welcome_resume"), Resume())
+            return self._question(replace(state, routine=None, stretch=None), self._welcome("welcome_stale"),
                                   StartRoutine(plan.routine.id, again=True))
-        speech = says(self.p("welcome_back"))
-        return self._question(state, speech, StartRoutine())
+        return self._question(state, self._welcome("welcome_back"), StartRoutine())
+
+    def _welcome(self, key: str) -> Narration:
+        """"Welcome back", by name for a recognised speaker (Alexa fills in the name)."""
+        if self.person:
+            return (Named(self.p("welcome_back_person", name="{name}"), self.person),)
+        return says(self.p(key))
 
     def yes(self, state: CoachState) -> Reply:
         if state.pending is not None:

@@ -29,10 +29,13 @@ AFTER_STRETCH = ("after_stretch", "after_stretch_2", "after_stretch_3")
 
 
 class CoachCore:
-    def __init__(self, locale: str | None = None, now: datetime | None = None, library: Library = LIBRARY):
+    def __init__(self, locale: str | None = None, now: datetime | None = None, library: Library = LIBRARY,
+                 person: str | None = None):
         self.p: Phrases = phrases_for(locale)
         self.library = library
         self.now = now or datetime.now(timezone.utc)
+        #: A recognised speaker's opaque id (Alexa says their name; the coach never learns it), or None.
+        self.person = person
 
     # --- the plan and the place -------------------------------------------------
     def plan(self, state: CoachState, routine_id: str | None = None) -> Plan | None:

@@ -86,7 +86,7 @@ class Information(CoachCore):
         return self._ask(replace(state, last="stretches"), speech, says(self.p("stretch_list_reprompt")))
 
     def how_am_i_doing(self, state: CoachState) -> Reply:
-        today = self.now.date()
+        today = self.today(state)  # type: ignore[attr-defined]
         week = progress.in_last_days(state.history, today, 7)
         streak = progress.streak(state.history, today)
         if not week:

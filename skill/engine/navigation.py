@@ -164,7 +164,7 @@ class Navigation(CoachCore):
         return self._narrate_current(replace(state, pending=None), says(self.p("resuming")))
 
     def _finish(self, state: CoachState, plan: Plan, lead: Narration = ()) -> Reply:
-        today = self.now.date()
+        today = self.today(state)  # type: ignore[attr-defined]
         history, streak_grew = progress.record(state.history, today, plan.routine.id)
         done = replace(state, routine=None, stretch=None, index=0, side=0, paused=False, pending=None,
                        history=history, updated=int(self.now.timestamp()), timeline=(), timeline_at=0)
@@ -172,6 +172,8 @@ class Navigation(CoachCore):
         streak = progress.streak(history, today)
         if streak_grew and streak >= 2:
             speech.append(Say(self.p("streak_new", days=streak)))
+        if len(history) >= 2 and not done.reminder_asked:  # a habit forming: offer a daily reminder, once
+            return self.offer_reminder(done, tuple(speech))  # type: ignore[attr-defined]
         speech.append(Say(self.p("come_back")))
         return self._end(done, tuple(speech))
 

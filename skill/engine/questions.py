@@ -17,7 +17,7 @@ does the right thing.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 from ..speech import Narration, says
@@ -267,9 +267,63 @@ class DeleteData(Question):
         return says(coach.p("delete_reprompt"))
 
 
+@dataclass(frozen=True)
+class ReminderTime(Question):
+    """"What time each day?": the answer is a time ("at 8 am"), which sets the reminder."""
+
+    kind: ClassVar[str] = "reminder_time"
+
+    def yes(self, coach, state):
+        return coach._question(state, (), self)
+
+    def no(self, coach, state):
+        return coach._then_carry_on(replace(state, pending=None), says(coach.p("reminder_not_set")))
+
+    def next(self, coach, state):
+        return self.no(coach, state)
+
+    def ask(self, coach, state):
+        return says(coach.p("reminder_time_ask"))
+
+    def reprompt(self, coach, state):
+        return says(coach.p("reminder_time_reprompt"))
+
+
+@dataclass(frozen=True)
+class OfferReminder(Question):
+    """"Shall I remind you to stretch every day at 6 PM?" (once, after a second finished routine).
+
+    ``time`` is "HH:MM", the person's local time. A no is remembered: the offer is never made again.
+    """
+
+    kind: ClassVar[str] = "offer_reminder"
+    time: str = "08:00"
+
+    def _when(self) -> tuple[int, int]:
+        hour, _, minute = self.time.partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            return 8, 0
+        return int(hour), int(minute)
+
+    def yes(self, coach, state):
+        return coach._set(state, *self._when())
+
+    def no(self, coach, state):
+        return coach.reminder_declined(state)
+
+    def next(self, coach, state):
+        return self.no(coach, state)
+
+    def ask(self, coach, state):
+        return says(coach.p("reminder_offer", time=coach.spoken_time(*self._when())))
+
+    def reprompt(self, coach, state):
+        return says(coach.p("reminder_offer_reprompt", time=coach.spoken_time(*self._when())))
+
+
 QUESTIONS: dict[str, type[Question]] = {
     cls.kind: cls for cls in (StartRoutine, ChooseRoutine, Resume, HurtOptions, LeaveOut, GoOn, NextPart,
-                              ResetPreferences, DeleteData)
+                              ResetPreferences, DeleteData, ReminderTime, OfferReminder)
 }
 
 #: What a person would say to each question (phrases from tests/corpus), and the intent each becomes.
@@ -285,6 +339,8 @@ ANSWERS: dict[str, tuple[str, ...]] = {
     "next_part": ("yes", "okay i'm ready", "hold on a sec", "no thanks"),
     "reset": ("yes please", "no thanks"),
     "delete": ("yes please", "sure", "no thanks", "not right now"),
+    "reminder_time": ("at eight am", "make it seven thirty in the morning", "no thanks"),
+    "offer_reminder": ("yes please", "sure", "no thanks", "not right now"),
 }
 assert set(ANSWERS) == set(QUESTIONS)
 

@@ -50,6 +50,51 @@ class ForgetPerson(Effect):
 
 
 @dataclass(frozen=True)
+class SetReminder(Effect):
+    """Set a daily reminder to stretch at ``hour:minute``, the person's local time, saying ``text``
+    (a service call)."""
+
+    hour: int
+    minute: int
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ListReminders(Effect):
+    """Read the daily reminders this skill set (a service call)."""
+
+
+@dataclass(frozen=True)
+class CancelReminders(Effect):
+    """Delete the reminders this skill set (a service call)."""
+
+
+#: Effects the handler layer carries out by calling an Alexa API, then hands back with an outcome.
+SERVICE_EFFECTS = (SetReminder, ListReminders, CancelReminders)
+
+
+@dataclass(frozen=True)
+class AskPermission(Effect):
+    """Ask Alexa to ask the person for the reminders permission (for a reminder at ``hour:minute``).
+
+    Alexa speaks the question itself after the reply's speech and answers with a new request.
+    """
+
+    hour: int
+    minute: int
+
+
+@dataclass(frozen=True)
+class ReminderOutcome:
+    """What came of a service effect: "created", "listed", "cancelled" (with the reminders' times),
+    "no_permission", "full", "no_zone" or "failed"; or, from Alexa's permission question, "denied"
+    or "not_answered"."""
+
+    status: str
+    times: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class Reply:
     speech: Narration
     reprompt: Narration | None

@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Callable, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..content import LIBRARY
 from . import questions
@@ -109,6 +110,13 @@ class CoachState:
     leave_out_today: tuple[str, ...] = ()
     #: How many times the person has been coached through each stretch: (stretch id, count).
     practice: tuple[tuple[str, int], ...] = ()
+    #: The device's time zone (IANA name) from the Alexa Settings API, for "today" and streaks; None: UTC.
+    time_zone: str | None = None
+    #: The day (days since 1970-01-01, UTC) the time zone was last asked for: asked again a week later,
+    #: or the next day after a failed call.
+    zone_checked: int = 0
+    #: A daily reminder has been offered once (or set): never offered again.
+    reminder_asked: bool = False
 
     def times_done(self, stretch_id: str) -> int:
         return dict(self.practice).get(stretch_id, 0)
@@ -130,6 +138,7 @@ class CoachState:
             "timeline": [list(item) for item in self.timeline],
             "leave_out_today": list(self.leave_out_today),
             "practice": [list(item) for item in self.practice],
+            "time_zone": self.time_zone, "zone_checked": self.zone_checked, "reminder_asked": self.reminder_asked,
         }
 
     def record(self) -> dict[str, Any]:
@@ -181,8 +190,19 @@ class CoachState:
 
 #: Fields kept in the store.
 RECORD_FIELDS = ("routine", "index", "stretch", "side", "updated", "safety_said", "checks_said", "equipment_noted",
-                 "prefs",
-                 "history", "practice")
+                 "prefs", "history", "practice", "time_zone", "zone_checked", "reminder_asked")
+
+
+def _zone(value: Any) -> str | None:
+    """An IANA time zone name the standard library knows, or None: a zone that can't be used is read
+    again from the device, never a reason to lose the record."""
+    if not isinstance(value, str) or not value or len(value) > 64:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return value
 
 
 def _optional_str(value: Any) -> str | None:
@@ -336,6 +356,9 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "timeline": _timeline,
     "leave_out_today": lambda v: _known(v, LIBRARY.stretches),
     "practice": _practice,
+    "time_zone": lambda v: _zone(v),
+    "zone_checked": lambda v: _int(v, 0, 2**31),
+    "reminder_asked": _bool,
 }
 assert set(_CHECKS) == {f.name for f in fields(CoachState)} == set(CoachState().to_dict()) - {"v"}
 
@@ -434,7 +457,10 @@ def merge_records(theirs: CoachState, ours: CoachState) -> CoachState:
     merged = replace(ours, history=history, prefs=prefs, practice=tuple(sorted(practice.items())),
                      safety_said=theirs.safety_said or ours.safety_said,
                      checks_said=theirs.checks_said or ours.checks_said,
-                     equipment_noted=theirs.equipment_noted and ours.equipment_noted)
+                     equipment_noted=theirs.equipment_noted and ours.equipment_noted,
+                     reminder_asked=theirs.reminder_asked or ours.reminder_asked)
+    if theirs.zone_checked > ours.zone_checked:  # the time zone read more recently
+        merged = replace(merged, time_zone=theirs.time_zone, zone_checked=theirs.zone_checked)
     if theirs.updated >= ours.updated:  # the other device moved the place later (or as late): theirs stands
         merged = replace(with_place_of(merged, theirs), pending=None, paused=False, timeline=(), timeline_at=0)
     return merged

@@ -17,6 +17,7 @@ from .navigation import (NextHandler, PauseHandler, PreviousHandler, RepeatHandl
                          StartOverHandler)
 from .session import (DeleteDataHandler, ErrorHandler, ExceptionEncounteredHandler, FallbackHandler, HelpHandler,
                       SessionEndedHandler, StopHandler, UndeclaredInterfaceHandler, UnhandledRequestHandler)
+from .reminders import CancelReminderHandler, ListRemindersHandler, PermissionAnswerHandler, SetReminderHandler
 from .touch import TouchHandler
 
 VOICE_HANDLERS = (
@@ -33,11 +34,13 @@ VOICE_HANDLERS = (
     ResetPreferencesHandler(),
     EasierHandler(), HurtsHandler(), RedFlagHandler(), HealthConditionHandler(),
     YesHandler(), NoHandler(),
+    SetReminderHandler(), ListRemindersHandler(), CancelReminderHandler(),
     HelpHandler(), StopHandler(), FallbackHandler(), DeleteDataHandler(),
 )
 REQUEST_HANDLERS = (
     *VOICE_HANDLERS,
     TouchHandler(tuple(h for h in VOICE_HANDLERS if isinstance(h, CoachIntentHandler))),
+    PermissionAnswerHandler(),
     SessionEndedHandler(), ExceptionEncounteredHandler(), UndeclaredInterfaceHandler(),
     UnhandledRequestHandler(),
 )

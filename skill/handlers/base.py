@@ -17,11 +17,17 @@ from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_core.utils.viewport import get_viewport_profile
 from ask_sdk_model import IntentRequest, Response, ResponseEnvelope
 from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+from ask_sdk_model.interfaces.connections import SendRequestDirective
 from ask_sdk_model.ui import SimpleCard
 
 from .. import presentation, ssml
 from ..localization import phrases_for
 from ..engine import Coach, CoachState, Reply
+from ..engine.habits import permission_token
+from ..engine.reply import AskPermission
+from ..persistence.keys import person_id
+from ..services import REMINDERS_SCOPE
+from .calls import carry_out
 
 STATE_KEY = "coach"
 
@@ -40,7 +46,8 @@ def request_time(handler_input: HandlerInput) -> datetime:
 
 
 def coach_for(handler_input: HandlerInput) -> Coach:
-    return Coach(locale_of(handler_input), request_time(handler_input))
+    return Coach(locale_of(handler_input), request_time(handler_input),
+                 person=person_id(handler_input.request_envelope))
 
 
 def session_attributes(handler_input: HandlerInput) -> dict | None:
@@ -92,7 +99,15 @@ def build_response(builder: ResponseFactory, reply: Reply, locale: str | None = 
         document, data = presentation.render_document(shown, screen, p)
         builder.add_directive(RenderDocumentDirective(token=presentation.APL_TOKEN, document=document,
                                                       datasources=data))
-    if reply.end_session:
+    permission = next((e for e in reply.effects if isinstance(e, AskPermission)), None)
+    if permission is not None:
+        # Alexa asks the person next and answers with a Connections.Response request; as in Amazon's
+        # reminders sample, the response leaves shouldEndSession out and has no reprompt.
+        builder.add_directive(SendRequestDirective(
+            name="AskFor", token=permission_token(permission.hour, permission.minute),
+            payload={"@type": "AskForPermissionsConsentRequest", "@version": "1",
+                     "permissionScope": REMINDERS_SCOPE}))
+    elif reply.end_session:
         builder.set_should_end_session(True)
     else:
         builder.ask(ssml.render(reply.reprompt or reply.speech))
@@ -113,7 +128,7 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
 def run(handler_input: HandlerInput, action: Callable[[Coach, CoachState], Reply]) -> Response:
     """The whole of a handler: state in, one coach call, reply out."""
     coach = coach_for(handler_input)
-    return respond(handler_input, coach.turn(action, load_state(handler_input)))
+    return respond(handler_input, carry_out(handler_input, coach, coach.turn(action, load_state(handler_input))))
 
 
 def reply_envelope(reply: Reply) -> ResponseEnvelope:

@@ -33,7 +33,7 @@ from ask_sdk_core.exceptions import PersistenceException
 
 from . import REVISION, StoreConflict, expected_revision
 from ..snapstart import after_restore
-from .keys import user_id
+from .keys import record_key
 
 #: Alexa waits about 8 s and the function times out at 7 s: a read and a write, one try each, take at
 #: most 3 s. No retries: a failed read is tried on the next turn, and a failed write marks the session
@@ -124,7 +124,7 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
     def get_attributes(self, request_envelope) -> Any:
         self.reads += 1
         try:
-            key = user_id(request_envelope)
+            key = record_key(request_envelope)
             item = self.client.get_item(TableName=self.table_name, Key={self.partition_key: {"S": key}},
                                         ConsistentRead=True).get("Item")
         except Exception as exc:  # botocore errors of every kind
@@ -140,7 +140,7 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
         rev, before = expected_revision(attributes)
         try:
             serializer, _ = self._codecs()
-            item = {self.partition_key: {"S": user_id(request_envelope)}, REVISION: {"N": str(rev)},
+            item = {self.partition_key: {"S": record_key(request_envelope)}, REVISION: {"N": str(rev)},
                     self.attribute_name: serializer.serialize(to_dynamo(attributes))}
             condition = "#rev = :before" if before else "attribute_not_exists(#rev) OR #rev = :before"
             self.client.put_item(TableName=self.table_name, Item=item, ConditionExpression=condition,
@@ -152,7 +152,7 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
     def delete_attributes(self, request_envelope) -> None:
         """Delete the person's record ("delete my data", after a yes); deleting a missing record is no error."""
         try:
-            self.client.delete_item(TableName=self.table_name, Key={self.partition_key: {"S": user_id(request_envelope)}})
+            self.client.delete_item(TableName=self.table_name, Key={self.partition_key: {"S": record_key(request_envelope)}})
         except Exception as exc:
             raise self._fail("delete", exc) from None
 

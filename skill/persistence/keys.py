@@ -10,6 +10,24 @@ from ask_sdk_model import RequestEnvelope
 from ..snapstart import after_restore
 
 
+def person_id(request_envelope: RequestEnvelope) -> str | None:
+    """The recognised speaker's person id (``context.System.person.personId``), or None."""
+    system = getattr(getattr(request_envelope, "context", None), "system", None)
+    pid = getattr(getattr(system, "person", None), "person_id", None)
+    return pid if isinstance(pid, str) and pid else None
+
+
+def record_key(request_envelope: RequestEnvelope) -> str:
+    """Whose record a request reads and writes: the account's, or a recognised speaker's own.
+
+    With voice profiles, each recognised person on an account keeps their own place, preferences and
+    progress; anyone else (or a device without voice profiles) shares the account's record, as before.
+    """
+    account = user_id(request_envelope)
+    person = person_id(request_envelope)
+    return f"{account}#person:{person}" if person else account
+
+
 def user_id(request_envelope: RequestEnvelope) -> str:
     """The Alexa user id of a request (context first, then session)."""
     context = getattr(request_envelope, "context", None)

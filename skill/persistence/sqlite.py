@@ -22,7 +22,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
 from . import StoreConflict, expected_revision
-from .keys import user_id
+from .keys import record_key
 
 BUSY_TIMEOUT_SECONDS = 5.0
 
@@ -67,7 +67,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
 
     def get_attributes(self, request_envelope) -> Any:
         """The stored record: a dict, ``{}`` if none, or the raw text if it isn't valid JSON."""
-        key = user_id(request_envelope)
+        key = record_key(request_envelope)
         self._count("reads")
         try:
             row = self._connection().execute(f"SELECT data FROM {self.table} WHERE id = ?", (key,)).fetchone()
@@ -82,7 +82,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
 
     def save_attributes(self, request_envelope, attributes) -> None:
         """Write the record if the stored revision is the one before it; else :class:`StoreConflict`."""
-        key = user_id(request_envelope)
+        key = record_key(request_envelope)
         rev, before = expected_revision(attributes)
         self._count("writes")
         data = json.dumps(attributes, separators=(",", ":"))
@@ -102,6 +102,6 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
 
     def delete_attributes(self, request_envelope) -> None:
         try:
-            self._connection().execute(f"DELETE FROM {self.table} WHERE id = ?", (user_id(request_envelope),))
+            self._connection().execute(f"DELETE FROM {self.table} WHERE id = ?", (record_key(request_envelope),))
         except sqlite3.Error as exc:
             raise PersistenceException(f"SQLite delete failed: {exc}") from None
