@@ -15,16 +15,28 @@ $(VENV)/.installed-web: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[web]'
 	touch $@
 
-# Everything the tests need: Python dev deps, virtual-alexa from the lock file, and espeak-ng
-# (the audio preview the tests measure; installed with apt when running as root, as CI does).
-$(VENV)/.installed-dev: pyproject.toml e2e/package-lock.json tools/pyc/package-lock.json | $(BIN)/python
+# Everything the tests need, each step with its own stamp so a rerun skips what already installed:
+# Python dev deps, the npm tools from their lock files (virtual-alexa, apl-suggester, Pyodide), and
+# espeak-ng (the audio preview the tests measure; installed with apt when running as root, as CI does).
+$(VENV)/.installed-python-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENV)/.installed-npm: e2e/package-lock.json tools/pyc/package-lock.json | $(BIN)/python
 	npm ci --prefix e2e --no-audit --no-fund --loglevel=error
 	npm ci --prefix tools/pyc --no-audit --no-fund --loglevel=error
+	touch $@
+
+# apt waits up to 5 minutes for another process's dpkg lock (an unattended upgrade) instead of failing.
+APT := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300
+$(VENV)/.installed-espeak: | $(BIN)/python
 	@command -v espeak-ng >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing espeak-ng"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null; \
+	    echo "installing espeak-ng"; $(APT) update -qq && $(APT) install -y -qq espeak-ng >/dev/null; \
 	  else echo "note: espeak-ng is not installed (sudo apt-get install espeak-ng); its audio test will be skipped"; fi; }
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-python-dev $(VENV)/.installed-npm $(VENV)/.installed-espeak
 	touch $@
 
 setup: $(VENV)/.installed-web
