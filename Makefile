@@ -54,7 +54,7 @@ test: setup-dev
 ## make bundle: build dist/lambda.zip for AWS Lambda (Python 3.13, arm64, with CPython 3.13 bytecode)
 bundle: setup
 	npm ci --prefix tools/pyc --no-audit --no-fund --loglevel=error
-	$(BIN)/python -m skill.devtools.build_lambda
+	$(BIN)/python -m skill_dev.build_lambda
 
 ## make bench: measure the skill against a hello-world floor (bench/results.json; see BENCHMARKS.md)
 bench: setup-dev
@@ -66,7 +66,7 @@ load: setup-dev
 
 ## make models: regenerate interaction_models/ from the content
 models: setup
-	$(BIN)/python -m skill.interaction_model
+	$(BIN)/python -m skill_dev.interaction_model
 
 clean:
 	rm -rf $(VENV) e2e/node_modules tools/pyc/node_modules dist build *.egg-info .pytest_cache

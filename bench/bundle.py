@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/bundle.py          # this measurement alone (builds both bundles; about a minute)
 
-Both bundles come from skill/devtools/build_lambda.py's ``build``: the skill as ``make bundle`` builds
+Both bundles come from skill_dev/build_lambda.py's ``build``: the skill as ``make bundle`` builds
 it, and bench/hello_world/lambda_function.py as another entry point with the same dependencies and pip
 flags. Sizes are those of the shipped builds (CPython 3.13 bytecode); the same layouts are built again
 with bytecode for this interpreter (python_version="local") and unpacked, for the timings of the other
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import runner
 from runner import BENCH, log, ratio, verdict
-from skill.devtools import build_lambda
+from skill_dev import build_lambda
 
 HELLO_WORLD = BENCH / "hello_world" / "lambda_function.py"
 HELLO_WORLD_DYNAMODB = BENCH / "hello_world_dynamodb" / "lambda_function.py"

@@ -101,7 +101,7 @@ def load_module(name, path):
 
 def warm(config):
     logging.getLogger().addHandler(logging.FileHandler(config["log"]))
-    # skill/devtools/envelopes.py is standard library only; loaded by path, not as part of a package.
+    # skill_dev/envelopes.py is standard library only; loaded by path, not as part of a package.
     envelopes = load_module("bench_envelopes", config["envelopes"])
     import lambda_function
 

@@ -24,8 +24,8 @@ from pathlib import Path
 import runner
 from load_test import SERVER_ERROR_MARKS  # bench/load_test.py
 from runner import BENCH, log, percentile, ratio, verdict
-from skill.devtools.envelopes import Session
-from skill.devtools.gunicorn import GunicornServer
+from skill_dev.envelopes import Session
+from skill_dev.gunicorn import GunicornServer
 
 ENDPOINT_THROUGHPUT_RATIO_MIN = 0.7
 ORDER = 60
@@ -160,7 +160,7 @@ def endpoint(work: Path, seconds: float, rounds: int, connections: int, workers:
                  "python (threaded http.client, a new connection and user id per request)",
                  "seconds": seconds, "rounds": rounds, "connections": connections, "gunicorn_workers": workers,
                  "request": "LaunchRequest of a new user (verification off)"}
-    # All three launched the same way (skill.devtools.gunicorn, same flags and workers, no access log):
+    # All three launched the same way (skill_dev.gunicorn, same flags and workers, no access log):
     # trivial_app:app returns a fixed Alexa response; trivial_app:sdk_app is the hello-world ASK SDK skill
     # behind a minimal Flask endpoint; skill.web:app is the real app with its SQLite store.
     bench_path = {"PYTHONPATH": str(BENCH)}

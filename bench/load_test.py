@@ -83,8 +83,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from skill.content.routines import ROUTINES  # noqa: E402  (plain data: ids, spoken names, stretch ids)
-from skill.devtools.envelopes import Session  # noqa: E402  (real request envelopes)
-from skill.devtools.gunicorn import GunicornServer, ServerError  # noqa: E402
+from skill_dev.envelopes import Session  # noqa: E402  (real request envelopes)
+from skill_dev.gunicorn import GunicornServer, ServerError  # noqa: E402
 from skill.engine.plan import HOLD_STEP  # noqa: E402  (seconds "make holds longer" adds: 5)
 
 REQUEST_TIMEOUT = 10.0  # seconds, every request

@@ -37,7 +37,7 @@ ROOT = BENCH.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from skill.devtools.envelopes import DEFAULT_SKILL_ID, Session  # noqa: E402
+from skill_dev.envelopes import DEFAULT_SKILL_ID, Session  # noqa: E402
 
 QUICK_STRETCHES = 4  # the quick routine (skill/content/routines.py)
 
@@ -161,7 +161,7 @@ assert "Welcome" in response["response"]["outputSpeech"]["ssml"], response
 
 def cold_dynamodb(args, work: Path) -> str:
     """A fresh interpreter: import lambda_function and answer one LaunchRequest, DynamoDB on a moto server."""
-    from tests.dynamodb_server import CREDENTIALS, REGION, MotoServer, create_table, dynamodb_client
+    from skill_dev.dynamodb_server import CREDENTIALS, REGION, MotoServer, create_table, dynamodb_client
 
     server = MotoServer(work / "moto")
     server.start()

@@ -35,11 +35,11 @@ for entry in (str(ROOT), str(BENCH)):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
-from skill.devtools.envelopes import DEFAULT_SKILL_ID, Session  # noqa: E402
+from skill_dev.envelopes import DEFAULT_SKILL_ID, Session  # noqa: E402
 
 RESULTS = BENCH / "results.json"
 CHILD = BENCH / "child.py"
-ENVELOPES = ROOT / "skill" / "devtools" / "envelopes.py"
+ENVELOPES = ROOT / "skill_dev" / "envelopes.py"
 CHILD_TIMEOUT = 120.0  # seconds, any one child process
 
 
@@ -168,7 +168,7 @@ class Configs:
                      "skill_none_source_only": [source_only, str(boto3_only)]}
         #: -B: nothing is written; with no cpython-311 bytecode, every module is compiled on every start.
         self.flags = {"skill_none_source_only": ("-B",)}
-        from tests.dynamodb_server import CREDENTIALS, REGION  # moto's helpers; see BENCHMARKS.md
+        from skill_dev.dynamodb_server import CREDENTIALS, REGION  # moto's helpers; see BENCHMARKS.md
 
         skill_env = {"SKILL_ID": DEFAULT_SKILL_ID}
         dynamodb_env = {**CREDENTIALS, "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION,
@@ -224,9 +224,9 @@ class Workspace:
         return self._boto3_only
 
     def moto_url(self) -> str:
-        """A moto_server with the bench's table, started once (tests/dynamodb_server.py)."""
+        """A moto_server with the bench's table, started once (skill_dev/dynamodb_server.py)."""
         if self.moto is None or not self.moto.running:
-            from tests.dynamodb_server import MotoServer, create_table, dynamodb_client
+            from skill_dev.dynamodb_server import MotoServer, create_table, dynamodb_client
 
             self.moto = MotoServer(self.work / "moto")
             self.moto.start()

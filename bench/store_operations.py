@@ -19,7 +19,7 @@ from pathlib import Path
 
 import runner
 from runner import log, summary_ms, verdict
-from skill.devtools.envelopes import DEFAULT_SKILL_ID, Session
+from skill_dev.envelopes import DEFAULT_SKILL_ID, Session
 from skill.content.routines import ROUTINES
 
 QUICK = next(r for r in ROUTINES if r["id"] == "quick")
@@ -84,7 +84,7 @@ def store_operations(work: Path, moto_url: str, table: str) -> dict:
 
     from skill.persistence.dynamodb import DynamoDbAdapter
     from skill.persistence.sqlite import SQLiteAdapter
-    from tests.dynamodb_server import CREDENTIALS, REGION, dynamodb_client
+    from skill_dev.dynamodb_server import CREDENTIALS, REGION, dynamodb_client
 
     log("store operations: SQLite, then DynamoDB on moto ...")
     path = work / "store-ops.sqlite3"

@@ -4,7 +4,7 @@
     .venv/bin/python bench/time_zone_read.py [--turns 200]
 
 One warm process, the Lambda handler with no store, the Settings API stand-in over TLS on 127.0.0.1
-(tests/alexa_api.py). Alternating launches: one whose state needs the zone read (a week old), one whose
+(skill_dev/alexa_api.py). Alternating launches: one whose state needs the zone read (a week old), one whose
 zone is fresh (no call). Reports medians and the difference. A real Settings API is farther away than
 127.0.0.1: the network round trip to api.amazonalexa.com adds to the difference; the timeout
 (skill.services.API_TIMEOUT_SECONDS) caps it.
@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from skill.devtools.envelopes import Session  # noqa: E402
+from skill_dev.envelopes import Session  # noqa: E402
 from skill.engine import CoachState  # noqa: E402
 from skill.skill_builder import build_lambda_handler  # noqa: E402
-from tests.alexa_api import AlexaApiStandIn  # noqa: E402
+from skill_dev.alexa_api import AlexaApiStandIn  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

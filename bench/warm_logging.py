@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 level, subject = sys.argv[1], sys.argv[2]
 logging.basicConfig(filename=tempfile.mktemp(suffix=".log"), level=getattr(logging, level))
 
-from skill.devtools.envelopes import Session  # noqa: E402
+from skill_dev.envelopes import Session  # noqa: E402
 
 if subject == "skill":
     from skill.skill_builder import build_lambda_handler  # noqa: E402

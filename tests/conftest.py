@@ -15,7 +15,7 @@ os.environ["SQLITE_PATH"] = os.path.join(tempfile.mkdtemp(prefix="bsc-tests-"), 
 os.environ.pop("DYNAMODB_TABLE", None)
 os.environ.pop("PERSISTENCE", None)
 
-from skill.devtools.envelopes import Session  # noqa: E402
+from skill_dev.envelopes import Session  # noqa: E402
 from skill.skill_builder import build_lambda_handler  # noqa: E402
 
 from .alexa_rules import assert_valid, plain  # noqa: E402

@@ -1,4 +1,4 @@
-"""The Alexa API stand-in (tests/alexa_api.py), driven over real sockets.
+"""The Alexa API stand-in (skill_dev/alexa_api.py), driven over real sockets.
 
 Raw HTTP with urllib for the contract; the ASK SDK's own service clients
 (ReminderManagementServiceClient, UpsServiceClient) with DefaultApiClient for
@@ -27,7 +27,7 @@ from ask_sdk_model.services.reminder_management import (
 )
 from ask_sdk_model.services.ups import UpsServiceClient
 
-from .alexa_api import REMINDERS_SCOPE, AlexaApiStandIn, validate_recurrence_rule
+from skill_dev.alexa_api import REMINDERS_SCOPE, AlexaApiStandIn, validate_recurrence_rule
 
 TOKEN = "token-with-reminders"
 DEVICE = "amzn1.ask.device.TEST"

@@ -2,7 +2,7 @@
 
 Each test names the Amazon page its requirement comes from, in a comment above it. The conversation
 tests go through the Lambda handler with real request envelopes; spoken phrases are turned into
-requests by the project's resolver (skill/devtools/resolver.py) from the committed interaction models;
+requests by the project's resolver (skill_dev/resolver.py) from the committed interaction models;
 "every stage" means every state of the every-response walk (tests/test_every_response.py: outside and
 inside every routine, at every place, under every question the coach asks, paused, hands-free).
 
@@ -50,12 +50,12 @@ import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill.devtools import skill_package
-from skill.devtools.envelopes import Session
-from skill.devtools.resolver import Resolver
+from skill_dev import skill_package
+from skill_dev.envelopes import Session
+from skill_dev.resolver import Resolver
 from skill.engine import Coach, CoachState
 from skill.handlers.session import UNDECLARED_INTERFACES
-from skill.interaction_model import INVOCATION_NAME, model_path
+from skill_dev.interaction_model import INVOCATION_NAME, model_path
 from skill.localization import LOCALES
 from skill.persistence.sqlite import SQLiteAdapter
 from skill.skill_builder import build_lambda_handler

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.devtools.audio import wav_seconds
-from skill.devtools.chat import NEAREST_THRESHOLD, Chat, InProcess
-from skill.devtools.resolver import Resolver
+from skill_dev.audio import wav_seconds
+from skill_dev.chat import NEAREST_THRESHOLD, Chat, InProcess
+from skill_dev.resolver import Resolver
 from skill.skill_builder import build_lambda_handler
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ def run_chat(*args, tmp_path, env=None, stdin=None, cwd=ROOT):
     environment = {**os.environ, "SQLITE_PATH": str(tmp_path / "chat.sqlite3"), **(env or {})}
     if cwd == ROOT and "--log-file" not in args:  # not var/chat.log in the work tree
         args = (*args, "--log-file", str(tmp_path / "chat.log"))
-    return subprocess.run([sys.executable, "-m", "skill.devtools.cli", "chat", *args], cwd=cwd, env=environment,
+    return subprocess.run([sys.executable, "-m", "skill_dev.cli", "chat", *args], cwd=cwd, env=environment,
                           input=stdin, capture_output=True, text=True, timeout=120)
 
 
@@ -147,7 +147,7 @@ def _sound_cues_ssml() -> str:
 
 def test_the_transcript_names_each_sound_and_counts_its_time():
     from skill import narration
-    from skill.devtools.readable import readable
+    from skill_dev.readable import readable
 
     spoken = readable(_sound_cues_ssml())
     assert spoken.text == ("Three. Two. One. [pause 0.5 s] [sound: end of hold] And release. "
@@ -174,7 +174,7 @@ def test_the_audio_preview_plays_a_stand_in_tone_as_long_as_each_clip(tmp_path):
     import wave
 
     from skill import narration
-    from skill.devtools.audio import render_wav, tone
+    from skill_dev.audio import render_wav, tone
 
     with_clips = render_wav(_sound_cues_ssml(), tmp_path / "clips.wav")
     silent = render_wav(_sound_cues_ssml().replace(f'<audio src="{narration.HOLD_END_SOUND.url}"/>',

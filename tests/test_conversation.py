@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from skill.devtools.envelopes import resolved_slot
+from skill_dev.envelopes import resolved_slot
 
 QUICK = 4
 
@@ -199,7 +199,7 @@ def test_lambda_entry_point_module(monkeypatch):
     import importlib.util
     from pathlib import Path
 
-    from skill.devtools.envelopes import Session
+    from skill_dev.envelopes import Session
 
     path = Path(__file__).resolve().parent.parent / "lambda" / "lambda_function.py"
     spec = importlib.util.spec_from_file_location("lambda_function", path)

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from skill.devtools.envelopes import Session
-from skill.devtools.resolver import Resolver
+from skill_dev.envelopes import Session
+from skill_dev.resolver import Resolver
 from skill.engine import Coach, CoachState
 from skill.engine.questions import ANSWERS, QUESTIONS, HurtOptions, LeaveOut
 from skill.skill_builder import build_lambda_handler
 from skill.speech import Say
-from skill.interaction_model import build_model
+from skill_dev.interaction_model import build_model
 from skill.localization import LOCALES
 
 from . import corpus

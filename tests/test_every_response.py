@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 from skill.content import LIBRARY
-from skill.devtools.envelopes import Session, resolved_slot
+from skill_dev.envelopes import Session, resolved_slot
 from skill.skill_builder import build_lambda_handler
 from dataclasses import replace
 

@@ -1,7 +1,7 @@
 """A habit: the day in the person's own time zone, daily reminders by voice, one record per recognised person.
 
 Amazon's Settings and Reminders APIs can't be reached from here: the tests start the stand-in
-(tests/alexa_api.py, over TLS on 127.0.0.1) and point each request's apiEndpoint at it. Everything
+(skill_dev/alexa_api.py, over TLS on 127.0.0.1) and point each request's apiEndpoint at it. Everything
 else is real: the Lambda entry point, the ASK SDK's service clients, a SQLite store.
 """
 
@@ -13,14 +13,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from skill.devtools.envelopes import Session
+from skill_dev.envelopes import Session
 from skill.engine import Coach, CoachState
 from skill.engine.habits import local_today, parse_time_of_day
 from skill.persistence.sqlite import SQLiteAdapter
 from skill.services import API_TIMEOUT_SECONDS
 from skill.skill_builder import build_lambda_handler
 
-from .alexa_api import AlexaApiStandIn
+from skill_dev.alexa_api import AlexaApiStandIn
 from .alexa_rules import assert_valid
 
 TOKEN = "test-api-token"

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from skill.content import LIBRARY
-from skill.devtools.envelopes import Session, resolved_slot
+from skill_dev.envelopes import Session, resolved_slot
 from skill.engine.state import RECORD_FIELDS
 from skill.logs import JsonFormatter
 from skill.persistence.sqlite import SQLiteAdapter

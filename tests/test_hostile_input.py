@@ -13,7 +13,7 @@ import time
 import pytest
 from werkzeug.serving import make_server
 
-from skill.devtools.envelopes import Session
+from skill_dev.envelopes import Session
 from skill.web import create_app
 
 from .alexa_rules import response_problems

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from skill.devtools import build_lambda
-from skill.devtools.envelopes import Session
+from skill_dev import build_lambda
+from skill_dev.build_lambda import ROOT
+from skill_dev.envelopes import Session
 
-from .dynamodb_server import CREDENTIALS, REGION, MotoServer, create_table, dynamodb_client
+from skill_dev.dynamodb_server import CREDENTIALS, REGION, MotoServer, create_table, dynamodb_client
 
 
 def _build(tmp_path_factory, name: str, python_version: str):
@@ -91,7 +92,11 @@ def test_the_bundle_holds_what_lambda_needs_and_nothing_else(bundle):
     top = {p.name for p in folder.iterdir()}
     assert "lambda_function.py" in top and "skill" in top and "ask_sdk_core" in top
     assert not top & {"boto3", "botocore", "s3transfer", "tests", "bin", "flask", "werkzeug", "moto", "pytest"}
-    assert not (folder / "skill" / "devtools").exists() and not (folder / "skill" / "web.py").exists()
+    assert "skill_dev" not in top  # developer tools are their own package, never deployed
+    shipped = {p.relative_to(folder / "skill").with_suffix(".py").as_posix()
+               for p in (folder / "skill").rglob("*") if p.suffix in (".py", ".pyc") and "__pycache__" not in p.parts}
+    source = {p.relative_to(ROOT / "skill").as_posix() for p in (ROOT / "skill").rglob("*.py")}
+    assert shipped == source  # the whole skill package, left out of nothing by name
     dateutil = next(folder.glob("python_dateutil-*.dist-info")).name
     assert dateutil.split("-")[1].startswith("2."), "the runtime's botocore needs python-dateutil < 3"
     print(f"zipped {report['zipped_bytes']:,} B, unzipped {report['unzipped_bytes']:,} B, {report['files']} files")

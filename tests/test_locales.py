@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from skill.devtools.envelopes import Session
+from skill_dev.envelopes import Session
 from skill.localization import LOCALES, Phrases, phrases_for
 from skill.phrases import PHRASES
 

@@ -6,7 +6,7 @@ import io
 import json
 import logging
 
-from skill.devtools.envelopes import Session, resolved_slot
+from skill_dev.envelopes import Session, resolved_slot
 from skill.logs import JsonFormatter
 from skill.persistence.keys import log_id
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from skill import interaction_model
+from skill_dev import interaction_model
 from skill.content import LIBRARY
 from skill.handlers import handled_intents
 
@@ -77,7 +77,7 @@ def test_samples_are_unique_and_use_declared_slots(model):
 def test_the_committed_models_are_what_the_content_generates():
     for path in MODELS:
         assert path.read_text(encoding="utf-8") == interaction_model.render(
-            interaction_model.build_model(path.stem)), f"{path.name} is stale: run python -m skill.interaction_model"
+            interaction_model.build_model(path.stem)), f"{path.name} is stale: run python -m skill_dev.interaction_model"
 
 
 def test_invocation_name(model):

@@ -1,7 +1,7 @@
 """The DynamoDB store against a real DynamoDB-compatible server (moto_server on 127.0.0.1).
 
 The server runs in its own process, started and stopped by this module
-(see :mod:`tests.dynamodb_server`); nothing here talks to AWS. Every test uses
+(see :mod:`skill_dev.dynamodb_server`); nothing here talks to AWS. Every test uses
 its own table, so tests don't see each other's records.
 """
 
@@ -20,14 +20,14 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from boto3.dynamodb.types import TypeDeserializer
 
-from skill.devtools.envelopes import Session
+from skill_dev.envelopes import Session
 from skill.engine.state import SCHEMA_VERSION, CoachState, Preferences, decode_record
 from skill.persistence import StoreConflict
 from skill.persistence.dynamodb import DynamoDbAdapter, from_dynamo, to_dynamo
 from skill.skill_builder import build_lambda_handler
 
 from .conftest import Conversation
-from .dynamodb_server import REGION, MotoServer, client_environment, create_table, dynamodb_client
+from skill_dev.dynamodb_server import REGION, MotoServer, client_environment, create_table, dynamodb_client
 
 FRESH_START = "I couldn't read your saved progress, so we're starting fresh"
 UNHANDLED = "unhandled error in skill"

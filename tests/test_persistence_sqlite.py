@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from skill.devtools.envelopes import Session
+from skill_dev.envelopes import Session
 from skill.persistence.sqlite import SQLiteAdapter
 from skill.skill_builder import build_lambda_handler
 
@@ -106,7 +106,7 @@ def test_two_processes_share_one_file(tmp_path):
         import json, sys
         from skill.persistence import StoreConflict
         from skill.persistence.sqlite import SQLiteAdapter
-        from skill.devtools.envelopes import Session
+        from skill_dev.envelopes import Session
         from ask_sdk_core.serialize import DefaultSerializer
         from ask_sdk_model import RequestEnvelope
         adapter = SQLiteAdapter({str(path)!r})

@@ -15,7 +15,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skill.devtools.envelopes import Session
+from skill_dev.envelopes import Session
 from skill.engine import CoachState
 from skill.engine.state import LATEST_TIME, MAX_RECORD_BYTES, decode_record
 from skill.persistence.sqlite import SQLiteAdapter

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.devtools.resolver import BUILT_IN_PHRASES, Resolver
+from skill_dev.resolver import BUILT_IN_PHRASES, Resolver
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "interaction_models" / "en-US.json"
 MODEL = json.loads(MODEL_PATH.read_text())

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.devtools.resolver import Resolver
+from skill_dev.resolver import Resolver
 from skill.localization import LOCALES
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ import pytest
 
 from skill import narration, presentation
 from skill.content import LIBRARY
-from skill.devtools.envelopes import VIEWPORTS, Session
+from skill_dev.envelopes import VIEWPORTS, Session
 from skill.engine import Coach, CoachState, ShowStretch, plan_for
 from skill.handlers.touch import BUTTON_INTENTS
 from skill.localization import phrases_for

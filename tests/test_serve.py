@@ -11,7 +11,7 @@ folder put on the server's PYTHONPATH) makes that host name resolve to a local H
 chain, and makes certifi's bundle, the verifier's trust store, our test root; ``SSL_CERT_FILE`` makes the
 download's TLS trust the same root. Nothing under skill/ is patched or configured for the test.
 
-Also a measuring tool, to compare server setups under the same load (figures in skill/devtools/server.py)::
+Also a measuring tool, to compare server setups under the same load (figures in skill_dev/server.py)::
 
     .venv/bin/python -m tests.test_serve --setup readme --clients 2 4 64
     .venv/bin/python -m tests.test_serve --setup serve --clients 64
@@ -44,8 +44,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from skill.devtools.envelopes import DEFAULT_SKILL_ID, Session
-from skill.devtools.gunicorn import stop_process
+from skill_dev.envelopes import DEFAULT_SKILL_ID, Session
+from skill_dev.gunicorn import stop_process
 
 from .certificates import _aki, _leaf_key_usage, _name, intermediate_ca, root_ca, rsa_key, sign
 
@@ -176,7 +176,7 @@ class AlexaSigner:
 
 def serve_command(*args: str) -> list[str]:
     """The real ``back-stretch-coach serve`` (the console script's function, run with this Python)."""
-    return [sys.executable, "-m", "skill.devtools.cli", "serve", *args]
+    return [sys.executable, "-m", "skill_dev.cli", "serve", *args]
 
 
 def base_env(**extra: str) -> dict:

@@ -14,10 +14,10 @@ from xml.etree import ElementTree
 
 import pytest
 
-from skill.devtools import cli, skill_package
-from skill.devtools.resolver import Resolver
+from skill_dev import cli, skill_package
+from skill_dev.resolver import Resolver
 from skill.engine.state import HISTORY_LIMIT, PRACTICE_CAP, CoachState, Preferences
-from skill.interaction_model import model_path
+from skill_dev.interaction_model import model_path
 from skill.localization import LOCALES
 
 MANIFEST = json.loads(skill_package.COMMITTED.read_text())["manifest"]

@@ -9,7 +9,7 @@ import pytest
 
 from skill import narration, ssml
 from skill.content import LIBRARY
-from skill.devtools.resolver import Resolver
+from skill_dev.resolver import Resolver
 from skill.engine import Coach, CoachState
 from skill.engine.state import Preferences, decode_record, merge_records, stamp_preferences, with_prefs
 from skill.localization import phrases_for

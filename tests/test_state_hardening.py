@@ -15,8 +15,8 @@ from datetime import datetime, timezone
 import pytest
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.devtools.envelopes import Session
-from skill.devtools.gunicorn import GunicornServer
+from skill_dev.envelopes import Session
+from skill_dev.gunicorn import GunicornServer
 from skill.engine.state import LATEST_TIME, MAX_RECORD_BYTES, CoachState, decode_record
 from skill.persistence.sqlite import SQLiteAdapter
 from skill.skill_builder import build_lambda_handler

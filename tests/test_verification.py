@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from skill import verification
-from skill.devtools.envelopes import DEFAULT_SKILL_ID, Session
+from skill_dev.envelopes import DEFAULT_SKILL_ID, Session
 from skill.verification import (
     DOWNLOAD_TIMEOUT_SECONDS,
     MAX_CHAIN_BYTES,

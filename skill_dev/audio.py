@@ -17,9 +17,9 @@ import tempfile
 import wave
 from pathlib import Path
 
-from ..narration import HOLD_END_SOUND, SOUND_SECONDS, SWITCH_SOUND
-from ..speech import WORDS_PER_MINUTE
-from ..ssml import break_seconds, merged_breaks
+from skill.narration import HOLD_END_SOUND, SOUND_SECONDS, SWITCH_SOUND
+from skill.speech import WORDS_PER_MINUTE
+from skill.ssml import break_seconds, merged_breaks
 
 #: espeak-ng's rate setting that makes it speak our narration at the skill's stated rate.
 #: At -s 150 it measured 0.353 s a word on the stretch narrations (170 words a minute);

@@ -44,7 +44,7 @@ HTTP, so something on the same machine (a reverse proxy or a tunnel) terminates 
 listening on every interface would only expose plain HTTP to the network. Use ``--host 0.0.0.0`` when
 that proxy runs elsewhere (or in a container, behind its port mapping).
 
-This module lives in ``skill.devtools`` (with the ``back-stretch-coach`` commands), which the Lambda
+This module lives in ``skill_dev`` (with the ``back-stretch-coach`` commands), which the Lambda
 bundle leaves out, and waitress is in the ``web`` extra only.
 """
 
@@ -74,7 +74,7 @@ def build_app():
         if os.environ.get(name, "").strip().lower() in _FALSE:
             raise RefusedToStart(f"{name}={os.environ[name]}: `serve` always verifies requests. Unset it "
                                  "(for local use without verification, `make run`).")
-    from ..web import ConfigurationError, create_app
+    from skill.web import ConfigurationError, create_app
 
     try:
         return create_app({"VERIFY_SIGNATURE": True, "VERIFY_TIMESTAMP": True})
@@ -87,7 +87,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workers: int = DEF
         import waitress
     except ImportError:
         raise RefusedToStart("waitress is not installed: pip install -e '.[web]'") from None
-    from ..web import MAX_BODY_BYTES
+    from skill.web import MAX_BODY_BYTES
 
     if workers < 1:
         raise RefusedToStart(f"--workers must be at least 1, not {workers}")

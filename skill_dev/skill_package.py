@@ -34,13 +34,13 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..content import LIBRARY
-from ..interaction_model import INVOCATION_NAME, model_path
-from ..localization import LOCALES, phrases_for
-from ..services import REMINDERS_SCOPE
+from skill.content import LIBRARY
+from .interaction_model import INVOCATION_NAME, model_path
+from skill.localization import LOCALES, phrases_for
+from skill.services import REMINDERS_SCOPE
 from .envelopes import VIEWPORTS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "skill-package" / "skill.json"
 BUILT = ROOT / "build" / "skill-package"
 PLACEHOLDER_ARN = "arn:aws:lambda:REGION:ACCOUNT_ID:function:REPLACE_WITH_STACK_OUTPUT_SkillFunctionArn"

@@ -1,7 +1,7 @@
 """Builds the ASK interaction models in interaction_models/ from the content.
 
 Slot values and synonyms come from :mod:`skill.content`, so the model and
-the coach can't drift apart. Run ``python -m skill.interaction_model`` after
+the coach can't drift apart. Run ``python -m skill_dev.interaction_model`` after
 changing content or utterances; a test fails if the committed JSON differs.
 """
 
@@ -11,8 +11,8 @@ import argparse
 import json
 from pathlib import Path
 
-from .content import LIBRARY, Library
-from .localization import LOCALES
+from skill.content import LIBRARY, Library
+from skill.localization import LOCALES
 
 INVOCATION_NAME = "back stretch coach"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "interaction_models"
@@ -452,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path}")
     if stale:
-        print("out of date: " + ", ".join(stale) + " (run python -m skill.interaction_model)")
+        print("out of date: " + ", ".join(stale) + " (run python -m skill_dev.interaction_model)")
         return 1
     return 0
 

@@ -4,8 +4,8 @@ What goes in:
 
 * the runtime dependencies (ask-sdk-core, ask-sdk-model and theirs), installed
   for the Lambda runtime (CPython 3.13 on arm64) from wheels;
-* the ``skill`` package without what only the web endpoint or developers use
-  (``devtools``, ``web``, ``verification``, ``interaction_model``);
+* the ``skill`` package, whole (developer tools live apart, in ``skill_dev``; the web endpoint's
+  modules ship too, a few kilobytes Lambda never imports);
 * ``lambda_function.py`` at the root, as the handler setting expects.
 
 How it is laid out, to be small and quick to start (Lambda's code folder is
@@ -49,18 +49,18 @@ import warnings
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 LAMBDA_PYTHON = "3.13"
 LAMBDA_PLATFORM = "manylinux2014_aarch64"
 CACHE_TAG = "cpython-313"
 MAGIC_313 = bytes.fromhex("f30d0d0a")
 REQUIREMENTS = ("ask-sdk-core==1.19.0", "ask-sdk-model==1.82.0", "python-dateutil>=2.8.2,<3")
 OWN_CODE = ("skill", "lambda_function.py")
-LEAVE_OUT_OF_SKILL = {"devtools", "web.py", "verification.py", "interaction_model.py", "__pycache__"}
+LEAVE_OUT_OF_SKILL = {"__pycache__"}  # generated here, for CPython 3.13
 LEAVE_OUT_ANYWHERE = {"__pycache__", "tests", "bin"}
 FORBIDDEN_TOP_LEVEL = {"boto3", "botocore", "s3transfer", "jmespath", "pytest", "moto", "flask", "werkzeug"}
 #: Files the skill never uses: charset_normalizer's optional compiled accelerators (its pure-Python
-#: fallbacks ship; only requests uses it, and the skill never imports requests), and dateutil's copy of
+#: fallbacks ship; only requests uses it, for an Alexa API call's text answers), and dateutil's copy of
 #: the IANA time-zone database (only dateutil.tz.gettz falls back to it; the SDK parses timestamps that
 #: carry their own offset and never calls gettz).
 NOT_NEEDED = ("charset_normalizer/*.so", "dateutil/zoneinfo/dateutil-zoneinfo.tar.gz")
@@ -126,6 +126,11 @@ _PROBE = textwrap.dedent("""
             failures += 1
     if failures > 2:
         raise SystemExit(f"{failures} events failed")
+    # What an Alexa API call imports (the time zone, reminders): no call is made here, but the first
+    # call on Lambda should find them compiled too.
+    from skill import services
+    services._default_client_with_timeout(1.0)
+    import ask_sdk_model.services.reminder_management, ask_sdk_model.services.ups
     root = os.path.realpath(bundle) + os.sep
     used = sorted({os.path.relpath(m.__file__, root) for m in list(sys.modules.values())
                    if getattr(m, "__file__", None) and os.path.realpath(m.__file__).startswith(root)})

@@ -16,7 +16,7 @@ import urllib.request
 from importlib.metadata import version as _dist_version
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT = 30.0
 _LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 

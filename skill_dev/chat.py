@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
-from .. import ssml as ssml_rules
+from skill import ssml as ssml_rules
 from .envelopes import Session
 from .envelopes import VIEWPORTS
 from .readable import Spoken, readable, screen_line
@@ -61,7 +61,7 @@ def skill_logs(path: Path | None) -> Iterator[None]:
     configured. Installing a marked handler first, before the skill is imported, keeps
     every record (build-time ones included) out of the conversation on the console.
     """
-    from ..logs import json_handler
+    from skill.logs import json_handler
 
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,7 +87,7 @@ class InProcess:
 
     def __init__(self, handler: Callable[[dict, object], dict] | None = None):
         if handler is None:
-            from ..skill_builder import build_lambda_handler
+            from skill.skill_builder import build_lambda_handler
 
             handler = build_lambda_handler()
         self.handler = handler

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from .servers import stop_process
+from .gunicorn import stop_process
 
 REGION = "us-east-1"
 #: Dummy credentials: botocore signs every request, moto does not check them.

@@ -18,7 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..interaction_model import model_path
+from .interaction_model import model_path
 from .envelopes import VIEWPORTS
 
 DEFAULT_LOG = Path("var/chat.log")
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.run is None:
         import importlib
 
-        return importlib.import_module(f"skill.devtools.{args.module}").main(rest)
+        return importlib.import_module(f"skill_dev.{args.module}").main(rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return args.run(args)

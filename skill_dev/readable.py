@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import unescape
 
-from ..narration import SOUND_NAMES, SOUND_SECONDS
-from ..speech import SECONDS_PER_WORD, WORDS_PER_MINUTE, word_count
+from skill.narration import SOUND_NAMES, SOUND_SECONDS
+from skill.speech import SECONDS_PER_WORD, WORDS_PER_MINUTE, word_count
 
 _TOKEN = re.compile(r'<break\s+time="(\d+(?:\.\d+)?)(ms|s)"\s*/>|<[^>]+>|[^<]+')
 
