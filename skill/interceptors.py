@@ -28,23 +28,29 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.response_helper import ResponseFactory
 
-from . import ssml
+from . import ssml, turn
 from .engine import CoachState
 from .engine.reply import ForgetPerson
-from .engine.state import (MAX_RECORD_BYTES, decode_record, merge_for_session, merge_records, stamp_preferences,
-                           with_place_of)
-from .handlers.base import STATE_KEY, locale_of, request_time, session_attributes
+from .engine.state import (
+    MAX_RECORD_BYTES,
+    decode_record,
+    merge_for_session,
+    merge_records,
+    stamp_preferences,
+    with_place_of,
+)
+from .handlers.base import locale_of, request_time, session_attributes
 from .handlers.comfort import HEALTH_INTENTS
+from .localization import phrases_for
 from .persistence import REVISION, StoreConflict, revision
 from .persistence.keys import log_id
-from .localization import phrases_for
 from .speech import says
+from .turn import STORE_KEY, StoreFlags
 
 #: The time zone is read again after this many days (people rarely move; a trip shows within a week).
 ZONE_REFRESH_DAYS = 7
 
 log = logging.getLogger("skill.requests")
-STORE_KEY = "store"
 #: Tries at a write when other sessions keep writing in between (each try re-reads and merges).
 SAVE_ATTEMPTS = 5
 
@@ -87,12 +93,9 @@ class LoadState(AbstractRequestInterceptor):
 
     def process(self, handler_input):
         session = session_attributes(handler_input) or {}
-        meta = session.get(STORE_KEY) if isinstance(session.get(STORE_KEY), dict) else {}
-        if getattr(handler_input.request_envelope.session, "new", True):
-            meta = {}  # a new session's flags can only be forged: always read the store first
-        loaded, dirty = meta.get("loaded") is True, meta.get("dirty") is True
-        rev = revision(meta.get("rev"))
-        state = CoachState.from_session(session.get(STATE_KEY))
+        flags = StoreFlags.from_session(session, new=getattr(handler_input.request_envelope.session, "new", True))
+        loaded, dirty, rev = flags.loaded, flags.dirty, flags.rev
+        state = turn.session_state(session)
         in_store = None  # what the store holds, when read this turn
         if self.store is not None and not loaded:
             try:
@@ -102,13 +105,12 @@ class LoadState(AbstractRequestInterceptor):
             else:
                 stored, rev = _decoded(raw, handler_input)
                 # A late first read (an earlier one failed): keep what this session did meanwhile.
-                state = merge_records(stored, state) if STATE_KEY in session else stored
+                state = merge_records(stored, state) if turn.has_session_state(session) else stored
                 in_store, loaded = stored.record(), True
-        attributes = handler_input.attributes_manager.request_attributes
-        attributes["state"] = state
+        turn.set_state(handler_input, state)
         # Compared with the record after the turn: a merge that changed anything is written too.
-        attributes["record_before"] = (in_store or state.record()) if loaded and not dirty else None
-        attributes["store"] = {"loaded": loaded, "dirty": dirty, "rev": rev}
+        turn.set_record_before(handler_input, (in_store or state.record()) if loaded and not dirty else None)
+        turn.set_store_flags(handler_input, StoreFlags(loaded=loaded, dirty=dirty, rev=rev))
 
 
 class RefreshTimeZone(AbstractRequestInterceptor):
@@ -120,9 +122,8 @@ class RefreshTimeZone(AbstractRequestInterceptor):
     """
 
     def process(self, handler_input):
-        attributes = handler_input.attributes_manager.request_attributes
-        state = attributes.get("state")
-        if not isinstance(state, CoachState):
+        state = turn.state(handler_input)
+        if state is None:
             return
         today = int(request_time(handler_input).timestamp() // 86400)
         age = today - state.zone_checked
@@ -131,7 +132,7 @@ class RefreshTimeZone(AbstractRequestInterceptor):
         from .services import device_time_zone
 
         zone = device_time_zone(handler_input)
-        attributes["state"] = replace(state, time_zone=zone or state.time_zone, zone_checked=today)
+        turn.set_state(handler_input, replace(state, time_zone=zone or state.time_zone, zone_checked=today))
 
 
 def _decoded(raw, handler_input) -> tuple[CoachState, int]:
@@ -155,26 +156,26 @@ class SaveState(AbstractResponseInterceptor):
         self.store = store
 
     def process(self, handler_input, response):
-        attributes = handler_input.attributes_manager.request_attributes
-        state = attributes.get("state_out")
-        meta = dict(attributes.get("store") or {"loaded": False, "dirty": False, "rev": 0})
-        if state is None:
+        handled = turn.state_out(handler_input)
+        flags = turn.store_flags(handler_input)
+        if handled is None:
             return
-        if any(isinstance(effect, ForgetPerson) for effect in attributes.get("effects_out") or ()):
+        if any(isinstance(effect, ForgetPerson) for effect in turn.effects_out(handler_input)):
             self._forget(handler_input, response)
             return  # the fresh state of the reply is never written back
-        before = attributes.get("state")
-        if isinstance(before, CoachState):
+        state = handled
+        before = turn.state(handler_input)
+        if before is not None:
             # Stamp changed preferences with this turn's time, so a merge later keeps the latest of each.
             state = stamp_preferences(before, state, int(request_time(handler_input).timestamp()))
-        if self.store is not None and meta["loaded"]:
-            if meta["dirty"] or state.record() != attributes.get("record_before"):
-                state, meta = self._save(handler_input, state, meta)
+        if self.store is not None and flags.loaded:
+            if flags.dirty or state.record() != turn.record_before(handler_input):
+                state, flags = self._save(handler_input, state, flags)
         session = session_attributes(handler_input)
         if session is not None:
-            if state is not attributes.get("state_out"):  # stamped or merged here: the handler's copy is stale
-                session[STATE_KEY] = state.to_session()
-            session[STORE_KEY] = meta
+            if state is not handled:  # stamped or merged here: the handler's copy is stale
+                session[turn.STATE_KEY] = state.to_session()
+            session[STORE_KEY] = flags.to_session()
 
     def _forget(self, handler_input, response) -> None:
         """The person asked to be forgotten: delete their record instead of saving anything.
@@ -200,49 +201,50 @@ class SaveState(AbstractResponseInterceptor):
         if session is not None:
             # Deleted: the session holds the fresh state, which is what the store now holds (nothing).
             # Not deleted: read the store again should this session go on.
-            session[STORE_KEY] = {"loaded": deleted, "dirty": False, "rev": 0}
+            session[STORE_KEY] = StoreFlags(loaded=deleted).to_session()
 
-    def _save(self, handler_input, state: CoachState, meta: dict) -> tuple[CoachState, dict]:
+    def _save(self, handler_input, state: CoachState, flags: StoreFlags) -> tuple[CoachState, StoreFlags]:
         """Write the record; on a conflict merge and try again. The session keeps its own place in the
-        conversation; the store keeps the place changed last (``meta["place"]`` remembers the stored one
+        conversation; the store keeps the place changed last (``flags.place`` remembers the stored one
         while it is newer than this session's)."""
         envelope = handler_input.request_envelope
         for _ in range(SAVE_ATTEMPTS):
-            stored_place = _place(meta.get("place"))
+            stored_place = _place(flags.place)
             if stored_place is not None and stored_place.updated <= state.updated:
-                stored_place, meta = None, {k: v for k, v in meta.items() if k != "place"}
+                stored_place, flags = None, replace(flags, place=None)
             to_write = with_place_of(state, stored_place) if stored_place is not None else state
-            record = {**to_write.record(), REVISION: meta.get("rev", 0) + 1}
+            record = {**to_write.record(), REVISION: flags.rev + 1}
             if len(json.dumps(record, separators=(",", ":"))) > MAX_RECORD_BYTES:
                 log.error("record too large to store; not written", extra={"user": log_id(_uid(handler_input))})
-                return state, {**meta, "dirty": False}
+                return state, replace(flags, dirty=False)
             try:
                 self.store.save_attributes(envelope, record)
-                return state, {**meta, "dirty": False, "rev": record[REVISION]}
+                return state, replace(flags, dirty=False, rev=record[REVISION])
             except StoreConflict:
                 try:
                     theirs, rev = _decoded(self.store.get_attributes(envelope), handler_input)
                 except Exception as exc:
                     log.warning("store read after a conflict failed; will retry next turn",
                                 extra={"error": f"{type(exc).__name__}: {exc}"[:300]})
-                    return state, {**meta, "dirty": True}
+                    return state, replace(flags, dirty=True)
                 merged, own = merge_for_session(theirs, state)
-                meta = {**meta, "rev": rev}
+                flags = replace(flags, rev=rev)
                 if merged.updated > own.updated:  # the other device moved last: remember the stored place
-                    meta["place"] = [merged.routine, merged.index, merged.stretch, merged.side, merged.updated]
+                    flags = replace(flags, place=[merged.routine, merged.index, merged.stretch, merged.side,
+                                                  merged.updated])
                 state = own
                 log.info("store conflict: merged with another session's record")
             except Exception as exc:
                 log.warning("store write failed; will retry next turn",
                             extra={"error": f"{type(exc).__name__}: {exc}"[:300]})
-                return state, {**meta, "dirty": True}
+                return state, replace(flags, dirty=True)
         log.warning("store kept changing; will retry next turn")
-        return state, {**meta, "dirty": True}
+        return state, replace(flags, dirty=True)
 
 
 def _place(raw) -> CoachState | None:
     """The stored place remembered in the session's store flags (input: read leniently), or None."""
     if not isinstance(raw, list) or len(raw) != 5:
         return None
-    place = CoachState.from_dict(dict(zip(("routine", "index", "stretch", "side", "updated"), raw)))
+    place = CoachState.from_dict(dict(zip(("routine", "index", "stretch", "side", "updated"), raw, strict=True)))
     return place if place.updated else None

@@ -16,6 +16,10 @@ and maintained) has a real X.509 path validator, so we implement them here:
 3. ``Signature-256`` is an RSA PKCS#1 v1.5 SHA-256 signature of the raw body.
 4. The request timestamp is within 150 seconds of now.
 
+Both verifiers are :class:`RequestVerifier` objects: ``verify(headers, body, envelope)`` returns for a request
+that passes and raises :class:`VerificationError` for one that doesn't. The web endpoint runs the
+configured ones in order, those that read only the raw body (the signature) before it parses the body.
+
 Downloaded chains are cached per URL, in a bounded LRU cache, for as long as
 every certificate of the validated chain is within its dates; a URL whose
 chain failed is not tried again for FAILURE_MEMORY (also bounded). Downloads
@@ -42,14 +46,15 @@ import urllib.request
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Mapping, Protocol, Sequence
 from urllib.parse import unquote, urlsplit
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.verification import PolicyBuilder, Store, VerificationError as _X509Error
+from cryptography.x509.verification import PolicyBuilder, Store
+from cryptography.x509.verification import VerificationError as _X509Error
 
 CERT_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_HEADER = "Signature-256"
@@ -65,6 +70,19 @@ _VISIBLE_ASCII = re.compile(r"[!-~]+")  # no space, control or non-ASCII charact
 
 class VerificationError(Exception):
     """The request is not a genuine, fresh Alexa request."""
+
+
+class RequestVerifier(Protocol):
+    """One check of an incoming request, as the web endpoint runs it."""
+
+    #: What it checks, named in the refusal and the log: ``"signature"``, ``"timestamp"``.
+    checks: str
+    #: False for a check of the headers and raw bytes only: it runs before the body is parsed, with
+    #: ``envelope`` None, so a forged body is refused before anything reads it.
+    needs_envelope: bool
+
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Mapping | None) -> None:
+        """Returns if the request passes; raises :class:`VerificationError` if not."""
 
 
 def check_cert_url(url: str) -> str:
@@ -242,7 +260,10 @@ def _header(headers: Any, name: str) -> str | None:
 
 @dataclass
 class SignatureVerifier:
-    """Checks the certificate chain and the body signature."""
+    """Checks the certificate chain and the body signature (rules 1-3): a :class:`RequestVerifier`."""
+
+    checks: ClassVar[str] = "signature"
+    needs_envelope: ClassVar[bool] = False
 
     roots: Sequence[x509.Certificate] | None = None
     fetch: Callable[[str], bytes] = _default_fetch
@@ -257,7 +278,8 @@ class SignatureVerifier:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _store: Store | None = field(default=None, repr=False)
 
-    def verify(self, headers: Mapping[str, str], body: bytes) -> None:
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Mapping | None = None) -> None:
+        """Verifies ``body``, the raw bytes as received, against the headers; ``envelope`` is not read."""
         url = _header(headers, CERT_URL_HEADER)
         signature_b64 = _header(headers, SIGNATURE_HEADER)
         if not url or not signature_b64:
@@ -361,10 +383,17 @@ def _names_echo_api(leaf: x509.Certificate) -> bool:
 
 @dataclass
 class TimestampVerifier:
+    """Checks that the envelope's request timestamp is within ``tolerance`` of now (rule 4): a
+    :class:`RequestVerifier`."""
+
+    checks: ClassVar[str] = "timestamp"
+    needs_envelope: ClassVar[bool] = True
+
     tolerance: timedelta = TIMESTAMP_TOLERANCE
     now: Callable[[], datetime] = _utcnow
 
-    def verify(self, envelope: Mapping) -> None:
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Mapping | None) -> None:
+        """Verifies the parsed ``envelope``; the headers and raw body are not read."""
         request = envelope.get("request") if isinstance(envelope, Mapping) else None
         raw = request.get("timestamp") if isinstance(request, Mapping) else None
         if not isinstance(raw, str):

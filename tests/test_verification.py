@@ -27,7 +27,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from skill import verification
-from skill_dev.envelopes import DEFAULT_SKILL_ID, Session
 from skill.verification import (
     DOWNLOAD_TIMEOUT_SECONDS,
     MAX_CHAIN_BYTES,
@@ -37,6 +36,7 @@ from skill.verification import (
     check_cert_url,
 )
 from skill.web import create_app
+from skill_dev.envelopes import DEFAULT_SKILL_ID, Session
 
 from .certificates import NOW, Chain, chain, intermediate_ca, rsa_key, trusted_roots
 
@@ -202,7 +202,7 @@ class Endpoint:
         self.app = create_app({"VERIFY_SIGNATURE": True, "VERIFY_TIMESTAMP": True,
                                "SIGNATURE_VERIFIER": self.verifier,
                                "TIMESTAMP_VERIFIER": TimestampVerifier(now=self.clock),
-                               "SKILL_ID": SKILL_ID}, skill=spy)
+                               "SKILL_ID": SKILL_ID, "SKILL": spy})
         self.client = self.app.test_client()
 
     def post(self, body: bytes, headers: dict):
@@ -273,13 +273,16 @@ SIGNATURE_CASES = {
     "body with a byte appended": lambda body: (signed(body), body + b" "),
     "signed by another key": lambda body: (signed(body, signer=chain("second")), body),
     "signature not base64": lambda body: ({**signed(body), "Signature-256": "not base64!!"}, body),
-    "signature with a stray character": lambda body: ({**signed(body), "Signature-256": signed(body)["Signature-256"] + "*"}, body),
+    "signature with a stray character":
+        lambda body: ({**signed(body), "Signature-256": signed(body)["Signature-256"] + "*"}, body),
     "truncated signature": lambda body: ({**signed(body), "Signature-256": signed(body)["Signature-256"][:40]}, body),
     "empty signature": lambda body: ({**signed(body), "Signature-256": ""}, body),
-    "signature of nothing": lambda body: ({**signed(body), "Signature-256": base64.b64encode(b"\0" * 256).decode()}, body),
+    "signature of nothing":
+        lambda body: ({**signed(body), "Signature-256": base64.b64encode(b"\0" * 256).decode()}, body),
     "missing SignatureCertChainUrl": lambda body: ({"Signature-256": signed(body)["Signature-256"]}, body),
     "missing Signature-256": lambda body: ({"SignatureCertChainUrl": CERT_URL}, body),
-    "only the old SHA-1 Signature header": lambda body: ({"SignatureCertChainUrl": CERT_URL, "Signature": signed(body)["Signature-256"]}, body),
+    "only the old SHA-1 Signature header":
+        lambda body: ({"SignatureCertChainUrl": CERT_URL, "Signature": signed(body)["Signature-256"]}, body),
     "no headers at all": lambda body: ({}, body),
 }
 
@@ -693,7 +696,8 @@ def test_default_fetcher_refuses_an_http_error(http_server):
 def test_default_fetcher_does_not_follow_a_redirect_off_the_rules(http_server):
     """A redirect must not lead the download away from https://s3.amazonaws.com/echo.api/."""
     http_server.routes["/elsewhere.pem"] = _send(200, chain().pem)
-    http_server.routes["/echo.api/echo-api-cert.pem"] = _send(302, headers={"Location": http_server.url + "/elsewhere.pem"})
+    http_server.routes["/echo.api/echo-api-cert.pem"] = _send(302, headers={"Location": http_server.url
+                                                                             + "/elsewhere.pem"})
     with pytest.raises(VerificationError, match="redirect"):
         default_fetch(http_server.url + "/echo.api/echo-api-cert.pem")
     body = body_at()
@@ -865,13 +869,13 @@ def test_remembered_failures_are_bounded():
 
 @pytest.mark.parametrize("offset", [0, 150, -150, 149.5, -1])
 def test_timestamp_within_150_seconds_is_accepted(offset):
-    TimestampVerifier(now=Clock()).verify(Session(clock=NOW + timedelta(seconds=offset)).launch())
+    TimestampVerifier(now=Clock()).verify({}, b"", Session(clock=NOW + timedelta(seconds=offset)).launch())
 
 
 @pytest.mark.parametrize("offset", [151, -151, 3600, -86400 * 365])
 def test_timestamp_outside_150_seconds_is_rejected(offset):
     with pytest.raises(VerificationError, match="timestamp"):
-        TimestampVerifier(now=Clock()).verify(Session(clock=NOW - timedelta(seconds=offset)).launch())
+        TimestampVerifier(now=Clock()).verify({}, b"", Session(clock=NOW - timedelta(seconds=offset)).launch())
 
 
 @pytest.mark.parametrize("stamp", [None, 1234567890, "", "yesterday", "2026-13-01T00:00:00Z", ["2026-03-01T12:00:00Z"]])
@@ -879,28 +883,28 @@ def test_missing_or_malformed_timestamp_is_rejected(stamp):
     envelope = Session(clock=NOW).launch()
     envelope["request"]["timestamp"] = stamp
     with pytest.raises(VerificationError, match="timestamp"):
-        TimestampVerifier(now=Clock()).verify(envelope)
+        TimestampVerifier(now=Clock()).verify({}, b"", envelope)
 
 
 @pytest.mark.parametrize("envelope", [{}, {"request": None}, {"request": "x"}, [], None])
 def test_timestamp_verifier_refuses_non_envelopes(envelope):
     with pytest.raises(VerificationError):
-        TimestampVerifier(now=Clock()).verify(envelope)
+        TimestampVerifier(now=Clock()).verify({}, b"", envelope)
 
 
 def test_timestamp_with_an_offset_or_fraction_is_read_correctly():
     verifier = TimestampVerifier(now=Clock())
     envelope = Session(clock=NOW).launch()
     envelope["request"]["timestamp"] = "2026-03-01T17:00:30.250+05:00"  # 12:00:30.25 UTC
-    verifier.verify(envelope)
+    verifier.verify({}, b"", envelope)
     envelope["request"]["timestamp"] = "2026-03-01T12:00:00"  # no zone: UTC
-    verifier.verify(envelope)
+    verifier.verify({}, b"", envelope)
 
 
 def test_timestamp_verifier_accepts_naive_or_zoned_clocks():
     envelope = Session(clock=NOW).launch()
-    TimestampVerifier(now=Clock(NOW.replace(tzinfo=None))).verify(envelope)
-    TimestampVerifier(now=Clock(NOW.astimezone(timezone(timedelta(hours=-8))))).verify(envelope)
+    TimestampVerifier(now=Clock(NOW.replace(tzinfo=None))).verify({}, b"", envelope)
+    TimestampVerifier(now=Clock(NOW.astimezone(timezone(timedelta(hours=-8))))).verify({}, b"", envelope)
 
 
 @pytest.mark.parametrize("offset", [151, -151], ids=["stale", "future"])
@@ -916,3 +920,47 @@ def test_timestamp_at_the_limit_is_served(endpoint, offset):
     body = body_at(NOW - timedelta(seconds=offset))
     assert endpoint.post(body, signed(body)).status_code == 200
     assert len(endpoint.spy.calls) == 1
+
+
+# --- One interface for both verifiers ----------------------------------------------
+
+
+def test_both_verifiers_share_the_request_verifier_interface():
+    import inspect
+
+    for verifier, checks, needs_envelope in ((make_verifier(), "signature", False),
+                                             (TimestampVerifier(now=Clock()), "timestamp", True)):
+        assert (verifier.checks, verifier.needs_envelope) == (checks, needs_envelope)
+        assert list(inspect.signature(verifier.verify).parameters) == ["headers", "body", "envelope"]
+
+
+def test_the_signature_verifier_reads_only_the_raw_bytes():
+    body = body_at()
+    make_verifier().verify(signed(body), body, {"request": {"type": "anything else"}})
+
+
+def test_the_endpoint_runs_whatever_verifiers_are_configured_in_order(spy):
+    """The route loops over its verifiers: a stand-in for each, each seeing what its phase gives it."""
+    seen = []
+
+    class Recording:
+        def __init__(self, checks, needs_envelope, refuse=False):
+            self.checks, self.needs_envelope, self.refuse = checks, needs_envelope, refuse
+
+        def verify(self, headers, body, envelope):
+            seen.append((self.checks, isinstance(body, bytes), envelope is not None))
+            if self.refuse:
+                raise VerificationError("no")
+
+    def app(timestamp_refuses=False):
+        return create_app({"VERIFY_SIGNATURE": True, "VERIFY_TIMESTAMP": True, "SKILL_ID": SKILL_ID, "SKILL": spy,
+                           "SIGNATURE_VERIFIER": Recording("signature", False),
+                           "TIMESTAMP_VERIFIER": Recording("timestamp", True, timestamp_refuses)}).test_client()
+
+    body = body_at()
+    assert app().post("/", data=body, content_type="application/json").status_code == 200
+    assert seen == [("signature", True, False), ("timestamp", True, True)]
+    seen.clear()
+    response = app(timestamp_refuses=True).post("/", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.get_json() == {"error": "request timestamp verification failed"}
+    assert len(spy.calls) == 1  # only the first request reached the skill

@@ -13,8 +13,8 @@ import urllib.request
 import pytest
 from werkzeug.serving import make_server
 
-from skill_dev.envelopes import Session
 from skill.web import create_app
+from skill_dev.envelopes import Session
 
 from .alexa_rules import assert_valid
 
@@ -64,6 +64,7 @@ def test_production_mode_refuses_to_start_without_a_skill_id(monkeypatch):
     from skill.web import ConfigurationError
 
     monkeypatch.delenv("SKILL_ID", raising=False)
+    monkeypatch.delenv("ALLOW_ANY_SKILL_ID", raising=False)
     with pytest.raises(ConfigurationError, match="SKILL_ID is not set"):
         create_app({})
     assert create_app({"ALLOW_ANY_SKILL_ID": True}).config["VERIFY_SIGNATURE"] is True
@@ -117,3 +118,59 @@ def test_the_app_starts_without_the_broken_webservice_support_package():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Flask"
+
+
+# --- The factory's configuration ---------------------------------------------------
+
+
+def test_configuration_comes_from_defaults_then_the_environment_then_the_test_config(monkeypatch):
+    from skill.web import DEFAULTS
+
+    monkeypatch.setenv("ASK_SDK_VERIFY_TIMESTAMP", "false")
+    monkeypatch.setenv("SKILL_ID", "amzn1.ask.skill.from-env")
+    monkeypatch.delenv("ASK_SDK_VERIFY_SIGNATURE", raising=False)
+    config = create_app({"VERIFY_SIGNATURE": False, "PERSISTENCE_ADAPTER": None}).config
+    assert config["VERIFY_SIGNATURE"] is False  # the test config
+    assert config["VERIFY_TIMESTAMP"] is False  # the environment
+    assert config["SKILL_ID"] == "amzn1.ask.skill.from-env"  # the environment
+    assert config["MAX_CONTENT_LENGTH"] == DEFAULTS["MAX_CONTENT_LENGTH"]  # the defaults
+
+
+@pytest.mark.parametrize("name", ["ASK_SDK_VERIFY_SIGNATURE", "ASK_SDK_VERIFY_TIMESTAMP", "ALLOW_ANY_SKILL_ID"])
+def test_a_flag_that_is_neither_true_nor_false_refuses_to_start(monkeypatch, name):
+    from skill.web import ConfigurationError
+
+    monkeypatch.setenv(name, "flase")
+    with pytest.raises(ConfigurationError, match=name):
+        create_app(OPEN)
+
+
+def test_one_configuration_error_for_the_whole_app(monkeypatch):
+    import skill.persistence
+    import skill.web
+
+    assert skill.web.ConfigurationError is skill.persistence.ConfigurationError
+    monkeypatch.setenv("PERSISTENCE", "floppy")
+    with pytest.raises(skill.web.ConfigurationError, match="PERSISTENCE"):
+        create_app(OPEN)
+
+
+def test_reading_the_envelope_refuses_with_a_status():
+    from skill.web import MAX_JSON_DEPTH, Refused, parse_envelope
+
+    assert parse_envelope(b'{"request": {"type": "LaunchRequest"}}')["request"]["type"] == "LaunchRequest"
+    for raw, status in ((b"{", 400), (b"[]", 400), (b'{"request": {}}', 400),
+                        (b'{"a":' * (MAX_JSON_DEPTH + 1) + b"1" + b"}" * (MAX_JSON_DEPTH + 1), 400)):
+        with pytest.raises(Refused) as refused:
+            parse_envelope(raw)
+        assert refused.value.status == status
+
+
+def test_one_test_for_another_skills_request():
+    from ask_sdk_core.exceptions import AskSdkException
+
+    from skill.dispatch import is_another_skills_request
+
+    assert is_another_skills_request(AskSdkException("Skill ID Verification failed!!"))
+    assert not is_another_skills_request(AskSdkException("Unable to find a suitable request handler"))
+    assert not is_another_skills_request(ValueError("skill id"))

@@ -20,16 +20,14 @@ from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirect
 from ask_sdk_model.interfaces.connections import SendRequestDirective
 from ask_sdk_model.ui import SimpleCard
 
-from .. import presentation, ssml
-from ..localization import phrases_for
+from .. import presentation, ssml, turn
 from ..engine import Coach, CoachState, Reply
 from ..engine.habits import permission_token
 from ..engine.reply import AskPermission
+from ..localization import phrases_for
 from ..persistence.keys import person_id
 from ..services import REMINDERS_SCOPE
 from .calls import carry_out
-
-STATE_KEY = "coach"
 
 
 def locale_of(handler_input: HandlerInput) -> str | None:
@@ -60,10 +58,8 @@ def session_attributes(handler_input: HandlerInput) -> dict | None:
 
 def load_state(handler_input: HandlerInput) -> CoachState:
     """The state the load interceptor prepared (or, failing that, the session's)."""
-    state = handler_input.attributes_manager.request_attributes.get("state")
-    if isinstance(state, CoachState):
-        return state
-    return CoachState.from_session((session_attributes(handler_input) or {}).get(STATE_KEY))
+    state = turn.state(handler_input)
+    return state if state is not None else turn.session_state(session_attributes(handler_input))
 
 
 def screen_profile(handler_input: HandlerInput) -> str | None:
@@ -117,10 +113,10 @@ def build_response(builder: ResponseFactory, reply: Reply, locale: str | None = 
 def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     """Turn a coach reply into an Alexa response, storing the new state."""
     if handler_input.request_envelope.session is not None:
-        handler_input.attributes_manager.session_attributes = {STATE_KEY: reply.state.to_session()}
-    handler_input.attributes_manager.request_attributes["state_out"] = reply.state
+        handler_input.attributes_manager.session_attributes = turn.state_for_session(reply.state)
+    turn.set_state_out(handler_input, reply.state)
     # The store layer's effects (ForgetPerson) are carried out by the save interceptor.
-    handler_input.attributes_manager.request_attributes["effects_out"] = reply.effects
+    turn.set_effects_out(handler_input, reply.effects)
     return build_response(handler_input.response_builder, reply, locale_of(handler_input),
                           screen_profile(handler_input))
 
@@ -133,7 +129,7 @@ def run(handler_input: HandlerInput, action: Callable[[Coach, CoachState], Reply
 
 def reply_envelope(reply: Reply) -> ResponseEnvelope:
     """A whole response envelope, for requests that never reach a handler."""
-    return ResponseEnvelope(version="1.0", session_attributes={STATE_KEY: reply.state.to_session()},
+    return ResponseEnvelope(version="1.0", session_attributes=turn.state_for_session(reply.state),
                             response=build_response(ResponseFactory(), reply))
 
 

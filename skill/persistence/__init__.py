@@ -23,7 +23,13 @@ LAMBDA_SQLITE_PATH = "/tmp/back-stretch-coach.sqlite3"
 
 
 class ConfigurationError(ValueError):
-    pass
+    """The skill is configured in a way it must not start with; the message says what to change.
+
+    The one configuration error of the whole app: raised here for the store's settings (an unknown
+    ``PERSISTENCE``, DynamoDB without a table) and by :func:`skill.web.create_app` for the web
+    endpoint's (verification on without ``SKILL_ID``, a flag that is neither true nor false).
+    It lives here, the lowest layer with settings, so that every entry point can import it.
+    """
 
 
 class StoreConflict(PersistenceException):
