@@ -2,15 +2,17 @@
 
 Pure functions from content to :mod:`skill.speech` segments. Timed parts are
 built so that they really last their length: a hold of N seconds is N
-seconds of pauses plus spoken cues, measured at the stated speaking rate.
+seconds of pauses plus spoken cues, measured at the language's speaking rate
+(``Phrases.words_per_minute``). Content comes in the language of the phrases:
+positions and equipment from the locale's library (:func:`skill.content.library_for`).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from .content import EQUIPMENT, POSITIONS, Stretch, Timing
-from .content.schema import ALTERNATIVES, MAX_HOLD_SECONDS, MIN_HOLD_SECONDS
+from .content import Library, Stretch, Timing, library_for
+from .content.schema import MAX_HOLD_SECONDS, MIN_HOLD_SECONDS
 from .localization import Phrases
 from .speech import Mark, Narration, Pause, Say, Segment, Sound, duration, speech_seconds
 
@@ -65,7 +67,7 @@ def hold(seconds: int, p: Phrases, kind: str = "hold") -> list[Segment]:
             segments.append(Pause(at - t))
             t = at
         segments.append(Say(text))
-        t += speech_seconds(text)
+        t += speech_seconds(text, p.words_per_minute)
     if seconds > t:
         segments.append(Pause(seconds - t))
     segments.append(Mark(TIMED_END))
@@ -75,25 +77,20 @@ def hold(seconds: int, p: Phrases, kind: str = "hold") -> list[Segment]:
 def reps(timing: Timing, p: Phrases, tempo: float = 1.0) -> list[Segment]:
     """Paced repetitions: each half of a rep is a breath cue and a pause.
 
-    The first two reps speak the whole cue; later ones only its breath part
-    ("Breathe in."), so the pace stays even. The last rep is announced.
+    The first two reps speak the whole cue; later ones only its short breath part
+    ("Breathe in.", written out in the content), so the pace stays even. The last rep is announced.
     """
     segments: list[Segment] = [Mark(TIMED_START)]
     half = timing.rep_seconds * tempo / 2.0
     for index in range(timing.reps):
         for cue_number, cue in enumerate(timing.rep_cues):
-            text = cue if index < 2 else _breath_part(cue)
+            text = p.localise(cue.say if index < 2 else cue.short)
             if index == timing.reps - 1 and cue_number == 0 and timing.reps > 2:
                 text = f"{p('last_one')} {text}"
             segments.append(Say(text))
-            segments.append(Pause(max(MIN_REP_PAUSE, half - speech_seconds(text))))
+            segments.append(Pause(max(MIN_REP_PAUSE, half - speech_seconds(text, p.words_per_minute))))
     segments.append(Mark(TIMED_END))
     return segments
-
-
-def _breath_part(cue: str) -> str:
-    head = cue.split(",", 1)[0].strip().rstrip(".")
-    return f"{head}."
 
 
 def switch(steps: tuple[str, ...], p: Phrases, sounds: bool = True) -> list[Segment]:
@@ -152,16 +149,24 @@ def timed_part(stretch: Stretch, p: Phrases, hold_seconds: int | None = None, ea
                     segments.append(HOLD_END_SOUND)
                 segments.append(Say(p("release" if verb == "hold" else "roll_done")))
         else:
-            intro = p("reps_intro_side", count=timing.reps, side=p(side)) if side else p("reps_intro", count=timing.reps)
+            intro = (p("reps_intro_side", count=timing.reps, side=p(side)) if side
+                     else p("reps_intro", count=timing.reps))
             segments.append(Say(intro))
             segments += reps(timing, p, tempo)
             segments.append(Say(p("reps_done")))
     return segments
 
 
+def _library(p: Phrases) -> Library:
+    """The content in the phrases' language (positions and equipment as said there)."""
+    return library_for(p.locale)
+
+
 def _equipment_names(stretch: Stretch, p: Phrases, missing: tuple[str, ...] = ()) -> str:
     """The stretch's equipment as spoken, with what to use from home for what the person lacks."""
-    return p.join(ALTERNATIVES[e] if e in missing and e in ALTERNATIVES else EQUIPMENT[e] for e in stretch.equipment)
+    library = _library(p)
+    return p.join(library.alternatives[e] if e in missing and e in library.alternatives
+                  else library.spoken_equipment[e] for e in stretch.equipment)
 
 
 def _equipment(stretch: Stretch, p: Phrases, missing: tuple[str, ...] = ()) -> list[Segment]:
@@ -196,7 +201,7 @@ def stretch(stretch: Stretch, p: Phrases, number: int | None = None, total: int 
     segments: list[Segment] = [
         Mark(f"stretch:{stretch.id}"),
         Say(p.localise(heading)),
-        Say(p("position", position=POSITIONS[stretch.position])),
+        Say(p("position", position=_library(p).positions[stretch.position])),
         *_equipment(stretch, p, missing),
     ]
     if brief:
@@ -240,7 +245,7 @@ def howto(stretch: Stretch, p: Phrases) -> Narration:
     return (
         Say(p("stretch_heading_single", name=stretch.name.capitalize())),
         Say(p("howto_targets", targets=p.join(stretch.targets))),
-        Say(p("position", position=POSITIONS[stretch.position])),
+        Say(p("position", position=_library(p).positions[stretch.position])),
         *_equipment(stretch, p),
         *_cues(stretch.setup, p, 0.5),
         *_cues(stretch.movement, p, 0.5),
@@ -253,7 +258,7 @@ def howto(stretch: Stretch, p: Phrases) -> Narration:
 def stretch_seconds(s: Stretch, p: Phrases, hold_seconds: int | None = None, easier: bool = False,
                     tempo: float = 1.0, repeats: int | None = None, sounds: bool = True) -> float:
     """Estimated length of a stretch's full narration."""
-    return duration(stretch(s, p, 1, 1, hold_seconds, False, easier, tempo, (), repeats, sounds))
+    return duration(stretch(s, p, 1, 1, hold_seconds, False, easier, tempo, (), repeats, sounds), p.words_per_minute)
 
 
 def rest_seconds(previous: Stretch, following: Stretch) -> int:
@@ -272,7 +277,8 @@ def rest(next_stretch: Stretch, p: Phrases, previous: Stretch, missing: tuple[st
         line = p("rest_fetch", seconds=seconds, name=next_stretch.name,
                  equipment=_equipment_names(next_stretch, p, missing))
     elif seconds == POSITION_CHANGE_REST_SECONDS:
-        line = p("rest_move", seconds=seconds, name=next_stretch.name, position=POSITIONS[next_stretch.position])
+        line = p("rest_move", seconds=seconds, name=next_stretch.name,
+                 position=_library(p).positions[next_stretch.position])
     else:
         return [Pause(1.0), Say(p("rest", seconds=seconds)), Pause(seconds),
                 Say(p("next_up", name=next_stretch.name)), Pause(1.0)]

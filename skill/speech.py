@@ -5,10 +5,11 @@ A narration is a tuple of ``Say`` (words), ``Pause`` (silence) and ``Mark``
 Keeping speech as data lets the engine measure it: how long a hold really
 lasts, how long a routine takes, where in a response the person is.
 
-The speech-time estimate uses a stated speaking rate. 150 words a minute is
+The speech-time estimate uses a stated speaking rate per language. 150 words a minute is
 the middle of the range usually quoted for clear instructional speech and
 close to what Alexa's default voice does at the default prosody rate; the
-audio preview renders with espeak-ng at the same rate so the two agree.
+audio preview renders with espeak-ng at the same rate so the two agree. A
+language without its own entry (here or in its phrase file) is estimated at English's.
 """
 
 from __future__ import annotations
@@ -17,11 +18,25 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Union
 
-#: Stated speaking rate for every time estimate in the skill.
+#: Stated speaking rate for every time estimate in English (and any language without its own).
 WORDS_PER_MINUTE = 150
 SECONDS_PER_WORD = 60.0 / WORDS_PER_MINUTE
+#: Speaking rate by language, words a minute. A language's phrase file may state its own
+#: (``"words_per_minute"``); :class:`skill.localization.Phrases` carries the one that applies.
+WORDS_PER_MINUTE_BY_LANGUAGE: dict[str, float] = {"en": WORDS_PER_MINUTE}
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+#: Scripts written without spaces between words: each character counts as a word of the estimate.
+_UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LETTER = rf"(?![{_UNSPACED}])[^\W_]"  # a letter or digit of any other script
+#: A word in any script: letters and digits (Unicode, with combining accents), and an apostrophe's letters
+#: ("don't", "l'eau"); in a script without spaces, one character.
+_WORD = re.compile(rf"[{_UNSPACED}]|{_LETTER}(?:{_LETTER}|[\u0300-\u036f])*(?:['’](?:(?!\d){_LETTER})+)?")
+
+
+def words_per_minute(language: str | None = None) -> float:
+    """The table's speaking rate for ``language`` ("de", or a locale "de-DE"); English's if it has none."""
+    code = (language or "").split("-", 1)[0]
+    return WORDS_PER_MINUTE_BY_LANGUAGE.get(code, WORDS_PER_MINUTE)
 
 
 @dataclass(frozen=True)
@@ -67,24 +82,24 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def speech_seconds(text: str) -> float:
-    """Estimated time to speak ``text`` at :data:`WORDS_PER_MINUTE`."""
-    return word_count(text) * SECONDS_PER_WORD
+def speech_seconds(text: str, rate: float | None = None) -> float:
+    """Estimated time to speak ``text`` at ``rate`` words a minute (default :data:`WORDS_PER_MINUTE`)."""
+    return word_count(text) * (60.0 / rate if rate else SECONDS_PER_WORD)
 
 
-def segment_seconds(segment: Segment) -> float:
+def segment_seconds(segment: Segment, rate: float | None = None) -> float:
     if isinstance(segment, Say):
-        return speech_seconds(segment.text)
+        return speech_seconds(segment.text, rate)
     if isinstance(segment, (Pause, Sound)):
         return segment.seconds
     if isinstance(segment, Named):
-        return speech_seconds(segment.text.replace("{name}", "")) + NAME_SECONDS
+        return speech_seconds(segment.text.replace("{name}", ""), rate) + NAME_SECONDS
     return 0.0
 
 
-def duration(segments: Iterable[Segment]) -> float:
-    """Estimated spoken length of a narration: speech plus pauses."""
-    return sum(segment_seconds(s) for s in segments)
+def duration(segments: Iterable[Segment], rate: float | None = None) -> float:
+    """Estimated spoken length of a narration: speech (at ``rate`` words a minute) plus pauses."""
+    return sum(segment_seconds(s, rate) for s in segments)
 
 
 def says(*texts: str) -> Narration:
@@ -92,13 +107,13 @@ def says(*texts: str) -> Narration:
     return tuple(Say(t) for t in texts if t)
 
 
-def offsets(segments: Iterable[Segment]) -> dict[str, float]:
+def offsets(segments: Iterable[Segment], rate: float | None = None) -> dict[str, float]:
     """Start time of every Mark, in seconds from the start of the narration."""
     t, found = 0.0, {}
     for segment in segments:
         if isinstance(segment, Mark):
             found.setdefault(segment.name, t)
-        t += segment_seconds(segment)
+        t += segment_seconds(segment, rate)
     return found
 
 

@@ -1,4 +1,4 @@
-"""The content module: all 13 stretches, complete, and validation that bites."""
+"""The content module: all 13 stretches, complete, and validation that bites (also of a language's overlay)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import copy
 
 import pytest
 
-from skill.content import EQUIPMENT, LIBRARY, POSITIONS, ContentError, Library
+from skill.content import EQUIPMENT, LIBRARY, POSITIONS, ContentError, Library, apply_overlay, library_for
+from skill.content.conditions import CONDITIONS
+from skill.content.equipment import EQUIPMENT_ITEMS
 from skill.content.routines import ROUTINES
 from skill.content.stretches import STRETCHES
-from skill.localization import phrases_for
 from skill.engine import plan_for
+from skill.localization import phrases_for
 
 ARTICLE_STRETCHES = {
     "knee_to_chest", "back_extension", "knee_rotation", "lower_back_rotation", "childs_pose", "cat_cow",
@@ -89,7 +91,8 @@ def test_gentle_routine_needs_no_equipment():
 
 
 def test_hips_and_mid_back_routines_target_what_they_say():
-    for routine, area in (("hips", {"hips", "glutes", "hip flexors", "front of the hips"}), ("mid_back", {"mid back", "upper back"})):
+    for routine, area in (("hips", {"hips", "glutes", "hip flexors", "front of the hips"}),
+                          ("mid_back", {"mid back", "upper back"})):
         for stretch in plan_for(LIBRARY, routine).stretches:
             assert area & set(stretch.targets), (routine, stretch.id)
 
@@ -132,3 +135,53 @@ def test_routine_validation():
     dupes[1]["synonyms"].append("short")
     with pytest.raises(ContentError, match="claimed by both"):
         Library(STRETCHES, dupes, "quick")
+
+
+# --- other languages: overlays by id ----------------------------------------------------------------
+
+def _raw() -> dict:
+    return {"stretches": copy.deepcopy(list(STRETCHES)), "routines": copy.deepcopy(list(ROUTINES)),
+            "equipment": copy.deepcopy(list(EQUIPMENT_ITEMS)), "conditions": copy.deepcopy(list(CONDITIONS)),
+            "positions": dict(POSITIONS)}
+
+
+def test_a_language_overlays_the_words_by_id_and_keeps_everything_else():
+    raw = _raw()
+    apply_overlay(raw, {
+        "stretches": {"cat_cow": {"name": "Katze-Kuh", "synonyms": ["katze kuh"],
+                                  "timing": {"cues": [{"say": "Einatmen, Brust vor.", "short": "Einatmen."},
+                                                      {"say": "Ausatmen, rund machen.", "short": "Ausatmen."}]},
+                                  "easier": {"name": "kleinere Bewegung"}}},
+        "routines": {"quick": {"name": "kurz", "synonyms": ["schnell"]}},
+        "equipment": {"foam_roller": {"spoken": "eine Schaumstoffrolle"}},
+        "positions": {"back": "auf dem Rücken liegend"},
+    }, "de.json")
+    library = Library(raw["stretches"], raw["routines"], "quick", raw["equipment"], raw["conditions"],
+                      raw["positions"])
+    cat_cow, english = library.stretch("cat_cow"), LIBRARY.stretch("cat_cow")
+    assert cat_cow.name == "Katze-Kuh" and library.find_stretch("Katze Kuh") is cat_cow
+    assert cat_cow.timing.rep_cues[1].short == "Ausatmen." and cat_cow.easier.name == "kleinere Bewegung"
+    assert cat_cow.timing.reps == english.timing.reps and cat_cow.easier.cues == english.easier.cues
+    assert cat_cow.setup == english.setup  # not translated: the English stays
+    assert library.find_routine("schnell").id == "quick" and library.positions["back"] == "auf dem Rücken liegend"
+    assert library.spoken_equipment["foam_roller"] == "eine Schaumstoffrolle"
+    assert library.alternatives == LIBRARY.alternatives
+    assert library_for("en-GB") is LIBRARY and library_for("xx-??") is LIBRARY  # no content files: the English
+
+
+@pytest.mark.parametrize("overlay, message", [
+    ({"stretches": {"moonwalk": {"name": "x"}}}, "no stretches entry"),
+    ({"stretches": {"cat_cow": {"timing": {"count": 50}}}}, "can't be changed"),
+    ({"stretches": {"cat_cow": {"position": "stomach"}}}, "can't be changed"),
+    ({"stretches": {"knee_to_chest": {"timing": {"cues": ["x"]}}}}, "none to translate"),
+    ({"stretches": {"cat_cow": {"timing": {"cues": ["Breathe in, then out.", "Out."]}}}}, "rep cue"),
+    ({"stretches": {"cat_cow": {"synonyms": ["knee hugs"]}}}, "claimed by both"),
+    ({"routines": {"quick": {"stretches": ["cat_cow"]}}}, "can't be changed"),
+    ({"positions": {"upside_down": "x"}}, "unknown position"),
+    ({"exercises": {}}, "unknown section"),
+])
+def test_an_overlay_changes_words_only_and_fails_loudly(overlay, message):
+    raw = _raw()
+    with pytest.raises(ContentError, match=message):
+        apply_overlay(raw, overlay, "xx.json")
+        Library(raw["stretches"], raw["routines"], "quick", raw["equipment"], raw["conditions"], raw["positions"])

@@ -100,7 +100,7 @@ def test_sides_are_named_and_switching_gives_time_to_move(stretch):
 def test_hands_free_rests_give_time_to_change_position_or_fetch_equipment():
     for routine_id in LIBRARY.routines:
         plan = plan_for(LIBRARY, routine_id)
-        for before, after in zip(plan.stretches, plan.stretches[1:]):
+        for before, after in zip(plan.stretches, plan.stretches[1:], strict=False):
             rest = narration.rest(after, P, before)
             silence = sum(s.seconds for s in rest if isinstance(s, Pause))
             need = (narration.EQUIPMENT_REST_SECONDS if set(after.equipment) - set(before.equipment)
@@ -162,7 +162,7 @@ def test_no_sentence_shares_eight_words_in_a_row_with_the_article():
             pytest.fail(f"{ARTICLE} is missing on CI")
         pytest.skip("the article is not beside the repository")
     article = _grams(ARTICLE.read_text(encoding="utf-8"))
-    ours = _strings(list(STRETCHES)) + list(phrases.PHRASES.values())
+    ours = _strings(list(STRETCHES)) + _strings(dict(phrases.PHRASES))
     copied = [text for text in ours if _grams(text) & article]
     assert copied == []
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from skill import narration, ssml
-from skill.content import LIBRARY
-from skill.localization import phrases_for
-from skill.speech import SECONDS_PER_WORD, Mark, plain_text
+from skill.content import LIBRARY, RepCue
+from skill.localization import Phrases, phrases_for
+from skill.speech import SECONDS_PER_WORD, Mark, duration, plain_text
 
 from .alexa_rules import ssml_problems
 
@@ -128,7 +129,25 @@ def test_a_sound_marks_each_hold_end_and_each_switch_within_alexas_five_clips(st
 
 
 def test_sound_clips_count_in_the_spoken_time():
-    from skill.speech import duration
-
     assert duration([narration.HOLD_END_SOUND, narration.SWITCH_SOUND]) == pytest.approx(
         narration.HOLD_END_SOUND.seconds + narration.SWITCH_SOUND.seconds)
+
+
+def test_rep_cues_carry_their_short_breath_part_and_later_reps_say_it():
+    cue = LIBRARY.stretch("cat_cow").timing.rep_cues[0]
+    assert cue == RepCue("Breathe in, and sink into cow, chest forward.", "Breathe in.")
+    words = plain_text(narration.reps(LIBRARY.stretch("cat_cow").timing, P))
+    assert words.count(cue.say) == 2 and words.count("Breathe in.") == 3  # whole twice, then only the short part
+    # The short part is the content's own, not cut from the sentence at a comma (a translation chooses it).
+    timing = replace(LIBRARY.stretch("cat_cow").timing, rep_cues=(RepCue("Inhale, chest forward.", "In."),
+                                                                   RepCue("Exhale, round up.", "Out.")))
+    words = plain_text(narration.reps(timing, P))
+    assert "Inhale." not in words and words.count("In.") == 3 and "Last one. In." in words
+
+
+def test_a_slower_language_holds_just_as_long_with_its_words_at_its_own_rate():
+    slow = Phrases("en-US")  # a catalog of its own, as a language file with "words_per_minute": 100 makes
+    slow.words_per_minute = 100
+    timed = tuple(s for s in narration.hold(30, slow) if not isinstance(s, Mark))
+    assert duration(timed, 100) == pytest.approx(30) and duration(timed, 100) != duration(timed)
+    assert plain_text(timed) == plain_text(narration.hold(30, P))

@@ -43,7 +43,8 @@ CONDITIONS: tuple[dict, ...] = (
                      "an operation on my back", "a hip replacement", "hip replacement", "my hip replaced",
                      "a hip operation", "surgery on my back"],
         "advice": "After back or hip surgery, please follow your surgeon's or physiotherapist's plan, and check "
-                  "with them before these stretches. Until they say so, I'll only coach pelvic tilts, the gentlest one.",
+                  "with them before these stretches. Until they say so, I'll only coach pelvic tilts, "
+                  "the gentlest one.",
         "leave_out": ["knee_to_chest", "knee_rotation", "lower_back_rotation", "piriformis", "hamstring_stretch",
                       "ball_roll_hips", "foam_roller_extension", "back_extension", "cat_cow", "thread_the_needle",
                       "hip_flexor_stretch", "childs_pose"],

@@ -16,9 +16,11 @@ from .equipment import EQUIPMENT_ITEMS
 #: Equipment the coach knows how to talk about, by id -> spoken name ("a foam roller").
 EQUIPMENT: Mapping[str, str] = {item["id"]: item["spoken"] for item in EQUIPMENT_ITEMS}
 #: What to use from home instead, by equipment id (a real substitute, so the stretch stays in the routine).
-ALTERNATIVES: Mapping[str, str] = {item["id"]: item["alternative"] for item in EQUIPMENT_ITEMS if item.get("alternative")}
+ALTERNATIVES: Mapping[str, str] = {
+    item["id"]: item["alternative"] for item in EQUIPMENT_ITEMS if item.get("alternative")}
 
-#: Starting positions, by id -> how the coach says it, in routine-flow order.
+#: Starting positions, by id -> how the coach says it (in English; a language's content file overlays
+#: them, see :class:`skill.content.Library`), in routine-flow order.
 POSITIONS: Mapping[str, str] = {
     "back": "lying on your back",
     "seated": "sitting on the floor",
@@ -57,6 +59,28 @@ def _text_list(value: Any, where: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class RepCue:
+    """One breath cue of a repetition: said whole on the first reps, then only its short part."""
+
+    say: str
+    short: str
+
+
+def _rep_cues(value: Any, where: str) -> tuple[RepCue, ...]:
+    """Rep cues as ``{"say": "Breathe in, and arch a little.", "short": "Breathe in."}``: the short part is
+    written out (not cut from the sentence), so a translation chooses its own."""
+    if isinstance(value, (str, Mapping)) or not isinstance(value, Iterable):
+        raise ContentError(f"{where}: expected a list of cues")
+    cues = []
+    for cue in value:
+        if not isinstance(cue, Mapping) or not all(isinstance(cue.get(k), str) and cue[k].strip()
+                                                   for k in ("say", "short")):
+            raise ContentError(f"{where}: every rep cue needs 'say' and 'short' sentences")
+        cues.append(RepCue(cue["say"], cue["short"]))
+    return tuple(cues)
+
+
+@dataclass(frozen=True)
 class Timing:
     """The timed part of a stretch: either a hold or paced repetitions."""
 
@@ -65,8 +89,9 @@ class Timing:
     hold_seconds: int = 0
     reps: int = 0
     rep_seconds: int = 0
-    #: For reps: the two alternating breath cues, e.g. ("Breathe in, ...", "Breathe out, ...").
-    rep_cues: tuple[str, ...] = ()
+    #: For reps: the two alternating breath cues, each whole ("Breathe in, and arch a little.") and short
+    #: ("Breathe in."), the short part said on later reps.
+    rep_cues: tuple[RepCue, ...] = ()
     #: For holds: how many holds of ``hold_seconds`` (each side), with a short rest between them.
     repeats: int = 1
 
@@ -106,7 +131,7 @@ class Timing:
                 raise ContentError(
                     f"{where}: seconds per rep must be {MIN_REP_SECONDS}-{MAX_REP_SECONDS}"
                 )
-            cues = _text_list(raw["cues"], f"{where}.cues")
+            cues = _rep_cues(raw["cues"], f"{where}.cues")
             if len(cues) != 2:
                 raise ContentError(f"{where}: reps need exactly two alternating cues")
             return cls(kind="reps", per_side=per_side, reps=count, rep_seconds=rep_seconds, rep_cues=cues)

@@ -14,10 +14,13 @@ Doses follow shared/stretching-guidance.md and each entry names its source in
 
 Cues are written for the first side ("first_side"), which is the side being
 stretched (for the knee rotations, the side the knees lower to; for the hip
-flexor stretch, the hip of the kneeling leg); switch steps name both sides. Breathing lines and repetition cues are spoken on both sides, so they
-name no side. Every cue reads after the coach's own lines: "You'll be lying on
-your back.", "You'll need a foam roller." and "Careful: <caution>".
-Spelling is US English; ``skill.localization`` adapts it per locale.
+flexor stretch, the hip of the kneeling leg); switch steps name both sides. Breathing lines and
+repetition cues are spoken on both sides, so they name no side. Every cue reads after the coach's own
+lines: "You'll be lying on your back.", "You'll need a foam roller." and "Careful: <caution>".
+Each repetition cue has two parts: what is said on the first two reps ("say") and the short breath
+part said on the later ones ("short"), so the pace stays even in any language.
+Spelling is US English; ``skill.localization`` adapts it per locale. Other languages overlay these
+entries by id with ``skill/content/locales/<tag>.json`` (see :func:`skill.content.library_for`).
 """
 
 from __future__ import annotations
@@ -48,7 +51,10 @@ STRETCHES: tuple[dict, ...] = (
         ],
         "timing": {
             "kind": "reps", "count": 5, "seconds_per_rep": 8, "per_side": False,
-            "cues": ["Breathe in, and arch a little.", "Breathe out, and flatten your back."],
+            "cues": [
+                {"say": "Breathe in, and arch a little.", "short": "Breathe in."},
+                {"say": "Breathe out, and flatten your back.", "short": "Breathe out."},
+            ],
         },
         "dose": _REPS_DOSE + ".",
         "breathing": "Breathe in as you arch, and out as you flatten.",
@@ -104,7 +110,8 @@ STRETCHES: tuple[dict, ...] = (
     {
         "id": "knee_rotation",
         "name": "knee rotations",
-        "synonyms": ["windscreen wipers", "windshield wipers", "knee rotation", "rotating the knee", "knee rolls", "knee drops"],
+        "synonyms": ["windscreen wipers", "windshield wipers", "knee rotation", "rotating the knee", "knee rolls",
+                     "knee drops"],
         "equipment": [],
         "targets": ["lower back", "hips"],
         "position": "back",
@@ -123,7 +130,10 @@ STRETCHES: tuple[dict, ...] = (
         ],
         "timing": {
             "kind": "reps", "count": 5, "seconds_per_rep": 8, "per_side": True,
-            "cues": ["Breathe out, and slowly lower your knees.", "Breathe in, and bring them back to the middle."],
+            "cues": [
+                {"say": "Breathe out, and slowly lower your knees.", "short": "Breathe out."},
+                {"say": "Breathe in, and bring them back to the middle.", "short": "Breathe in."},
+            ],
         },
         "dose": "NHS inform: about 5 each way, pausing about 2 s at the side; 5 slow reps of 8 s each way.",
         "breathing": "Breathe out as your knees lower, and in as they come back.",
@@ -190,7 +200,8 @@ STRETCHES: tuple[dict, ...] = (
     {
         "id": "piriformis",
         "name": "piriformis stretch",
-        "synonyms": ["figure four", "figure 4", "figure four stretch", "piriformis", "glute stretch", "piriformis stretching"],
+        "synonyms": ["figure four", "figure 4", "figure four stretch", "piriformis", "glute stretch",
+                     "piriformis stretching"],
         "equipment": [],
         "targets": ["hips", "glutes", "lower back"],
         "position": "back",
@@ -237,7 +248,8 @@ STRETCHES: tuple[dict, ...] = (
     {
         "id": "hamstring_stretch",
         "name": "hamstring stretch",
-        "synonyms": ["hamstrings", "hamstring", "stretching the hamstrings", "band stretch", "hamstring band stretch", "leg raise stretch"],
+        "synonyms": ["hamstrings", "hamstring", "stretching the hamstrings", "band stretch", "hamstring band stretch",
+                     "leg raise stretch"],
         "equipment": ["stretch_band"],
         "targets": ["hamstrings", "lower back"],
         "position": "back",
@@ -277,7 +289,8 @@ STRETCHES: tuple[dict, ...] = (
     {
         "id": "ball_roll_hips",
         "name": "massage ball roll on the hips",
-        "synonyms": ["ball roll", "massage ball", "hip ball roll", "ball roll on hips", "sharp ball roll", "glute ball roll"],
+        "synonyms": ["ball roll", "massage ball", "hip ball roll", "ball roll on hips", "sharp ball roll",
+                     "glute ball roll"],
         "equipment": ["massage_ball"],
         "targets": ["glutes", "hips"],
         "position": "back",
@@ -336,7 +349,10 @@ STRETCHES: tuple[dict, ...] = (
         ],
         "timing": {
             "kind": "reps", "count": 5, "seconds_per_rep": 8, "per_side": False,
-            "cues": ["Breathe out, and ease back over the roller.", "Breathe in, and come back up."],
+            "cues": [
+                {"say": "Breathe out, and ease back over the roller.", "short": "Breathe out."},
+                {"say": "Breathe in, and come back up.", "short": "Breathe in."},
+            ],
         },
         "dose": _REPS_DOSE + ".",
         "breathing": "Breathe out as you bend back, and in as you come up.",
@@ -373,7 +389,10 @@ STRETCHES: tuple[dict, ...] = (
         ],
         "timing": {
             "kind": "reps", "count": 5, "seconds_per_rep": 8, "per_side": False,
-            "cues": ["Breathe out, and press up gently.", "Breathe in, and lower slowly down."],
+            "cues": [
+                {"say": "Breathe out, and press up gently.", "short": "Breathe out."},
+                {"say": "Breathe in, and lower slowly down.", "short": "Breathe in."},
+            ],
         },
         "dose": "NHS inform: about 5 reps; 5 slow press-ups of 8 s. Sphinx: ACSM 2021, 2 holds of 30 s.",
         "breathing": "Breathe out as you press up, and in as you lower.",
@@ -410,7 +429,10 @@ STRETCHES: tuple[dict, ...] = (
         ],
         "timing": {
             "kind": "reps", "count": 5, "seconds_per_rep": 8, "per_side": False,
-            "cues": ["Breathe in, and sink into cow, chest forward.", "Breathe out, and round up into cat."],
+            "cues": [
+                {"say": "Breathe in, and sink into cow, chest forward.", "short": "Breathe in."},
+                {"say": "Breathe out, and round up into cat.", "short": "Breathe out."},
+            ],
         },
         "dose": _REPS_DOSE + ".",
         "breathing": "Breathe in for cow, and out for cat.",
@@ -466,7 +488,8 @@ STRETCHES: tuple[dict, ...] = (
     {
         "id": "hip_flexor_stretch",
         "name": "hip flexor stretch",
-        "synonyms": ["hip flexors", "hip flexor", "kneeling lunge", "lunge stretch", "stretching the hip flexors", "front of hip stretch"],
+        "synonyms": ["hip flexors", "hip flexor", "kneeling lunge", "lunge stretch", "stretching the hip flexors",
+                     "front of hip stretch"],
         "equipment": [],
         "targets": ["hip flexors", "front of the hips", "lower back"],
         "position": "kneeling",
