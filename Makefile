@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: run test setup setup-dev models bundle bench load clean
+.PHONY: run test test-fast setup setup-dev models bundle bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ run: setup
 ## make test: set up everything, then run the whole test suite
 test: setup-dev
 	$(BIN)/python -m pytest
+
+## make test-fast: the suite without the tests marked slow (walks, node, real servers), while you work
+test-fast: setup-dev
+	$(BIN)/python -m pytest -m "not slow"
 
 ## make bundle: build dist/lambda.zip for AWS Lambda (Python 3.13, arm64, with CPython 3.13 bytecode)
 bundle: setup

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import runner
 from runner import BENCH, log, ratio, verdict
+
 from skill_dev import build_lambda
 
 HELLO_WORLD = BENCH / "hello_world" / "lambda_function.py"

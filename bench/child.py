@@ -1,4 +1,4 @@
-"""Runs inside a fresh ``python -I -S`` process for the bench/ measurements (bench/runner.py); not meant to be run by hand.
+"""Runs inside a fresh ``python -I -S`` process for the bench/runner.py measurements; not meant to be run by hand.
 
 The process has no site-packages: ``sys.path`` gets only the unpacked bundle
 (and, for the DynamoDB configuration, a folder holding boto3 and nothing
@@ -125,10 +125,7 @@ def warm(config):
                 response = handler(event, None)
                 elapsed = clock() - started
                 last = number == len(conversation) - 1
-                if is_skill and ends(response) != last:
-                    problems.append(f"{label}: shouldEndSession={ends(response)} {speech(response)[:100]!r}")
-                if not speech(response):
-                    problems.append(f"{label}: no speech")
+                problems.extend(turn_problems(label, response, is_skill, last))
                 if repeat >= warmup:
                     everything.append(elapsed)
                     by_label.setdefault(label, []).append(elapsed)
@@ -142,8 +139,24 @@ def warm(config):
         rss_after_warmup = rss_kb()
     adapter = find_adapter(handler)
     return {"turns": everything, "by_label": by_label, "problems": problems[:20], "rss_after_warmup": rss_after_warmup,
-            "rss_end": rss_kb(), "modules_used": modules_used(config["bundle"]), "store": {"kind": type(adapter).__name__, "reads": adapter.reads,
-                                          "writes": adapter.writes} if adapter is not None else None}
+            "rss_end": rss_kb(), "modules_used": modules_used(config["bundle"]), "store": store_counts(adapter)}
+
+
+def turn_problems(label, response, is_skill, last):
+    """What is wrong with one answer: the skill must end the session on the last turn only, and always speak."""
+    problems = []
+    if is_skill and ends(response) != last:
+        problems.append(f"{label}: shouldEndSession={ends(response)} {speech(response)[:100]!r}")
+    if not speech(response):
+        problems.append(f"{label}: no speech")
+    return problems
+
+
+def store_counts(adapter):
+    """The persistence adapter's kind and read/write counts, or None when the handler has none."""
+    if adapter is None:
+        return None
+    return {"kind": type(adapter).__name__, "reads": adapter.reads, "writes": adapter.writes}
 
 
 def main():

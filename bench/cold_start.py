@@ -143,7 +143,8 @@ def report(results: dict, t: runner.Table) -> None:
     if not c:
         return
     row = t.row
-    t.section(f"Cold start (fresh python -I -S per run, {c['runs']} runs each, alternating; wall time spawn to exit, ms)")
+    t.section(f"Cold start (fresh python -I -S per run, {c['runs']} runs each, alternating; "
+              "wall time spawn to exit, ms)")
     row("", "p50", "p90", "ratio p50", "ratio p90")
     row("interpreter alone (-c pass)", c["interpreter_floor"]["p50"], c["interpreter_floor"]["p90"])
     row("baseline (hello world)", c["baseline"]["wall"]["p50"], c["baseline"]["wall"]["p90"], "1.00×", "1.00×")

@@ -24,6 +24,7 @@ from pathlib import Path
 import runner
 from load_test import SERVER_ERROR_MARKS  # bench/load_test.py
 from runner import BENCH, log, percentile, ratio, verdict
+
 from skill_dev.envelopes import Session
 from skill_dev.gunicorn import GunicornServer
 
@@ -120,7 +121,8 @@ def python_load(url: str, template: str, seconds: float, connections: int) -> di
     everything = [x for chunk in latencies for x in chunk]
     counts = sum(statuses, Counter())
     return {"requests": len(everything), "seconds": round(elapsed, 3), "rps": round(len(everything) / elapsed, 1),
-            "p50_ms": round(percentile(everything, 0.5) * 1e3, 3), "p90_ms": round(percentile(everything, 0.9) * 1e3, 3),
+            "p50_ms": round(percentile(everything, 0.5) * 1e3, 3),
+            "p90_ms": round(percentile(everything, 0.9) * 1e3, 3),
             "p99_ms": round(percentile(everything, 0.99) * 1e3, 3), "max_ms": round(max(everything) * 1e3, 3),
             "errors": sum(n for status, n in counts.items() if status != "200"), "error_detail": dict(counts)}
 
@@ -171,13 +173,7 @@ def endpoint(work: Path, seconds: float, rounds: int, connections: int, workers:
     servers, urls, logs = {}, {}, {}
     measured: dict[str, list] = defaultdict(list)
     try:
-        for name, app, env, expect in subjects:
-            folder = work / f"gunicorn-{name}"
-            folder.mkdir()
-            servers[name] = GunicornServer(folder, env, workers, app=app, access_log=False)
-            urls[name] = servers[name].start()
-            log(f"endpoint: {name} at {urls[name]} (pid {servers[name].process.pid})")
-            check_endpoint(urls[name], template, expect)
+        start_servers(work, subjects, workers, template, servers, urls)
 
         def load(name: str, duration: float) -> dict:
             if use_wrk:
@@ -196,12 +192,7 @@ def endpoint(work: Path, seconds: float, rounds: int, connections: int, workers:
         for server in servers.values():
             server.stop()
     for name, *_ in subjects:
-        out[name] = combine_rounds(measured[name])
-        out[name]["server_error_log_lines"] = sum(1 for line in logs[name].splitlines()
-                                                  if any(mark in line for mark in SERVER_ERROR_MARKS))
-        if out[name]["errors"] or out[name]["server_error_log_lines"]:
-            log(f"endpoint: {name}: {out[name]['errors']} client errors, "
-                f"{out[name]['server_error_log_lines']} server error lines")
+        out[name] = server_results(name, measured[name], logs[name])
     out["throughput_ratio"] = ratio(out["real"]["rps"], out["trivial"]["rps"])
     out["p50_ratio"] = ratio(out["real"]["p50_ms"], out["trivial"]["p50_ms"])
     # Informative: how much of the gap any ASK SDK skill has, and the skill's own share.
@@ -209,6 +200,27 @@ def endpoint(work: Path, seconds: float, rounds: int, connections: int, workers:
     out["real_vs_sdk_hello_throughput_ratio"] = ratio(out["real"]["rps"], out["sdk_hello"]["rps"])
     return out
 
+
+def start_servers(work: Path, subjects: tuple, workers: int, template: str, servers: dict, urls: dict) -> None:
+    """Start a gunicorn per subject and check its answer; fills ``servers`` as it goes, so the caller can stop them."""
+    for name, app, env, expect in subjects:
+        folder = work / f"gunicorn-{name}"
+        folder.mkdir()
+        servers[name] = GunicornServer(folder, env, workers, app=app, access_log=False)
+        urls[name] = servers[name].start()
+        log(f"endpoint: {name} at {urls[name]} (pid {servers[name].process.pid})")
+        check_endpoint(urls[name], template, expect)
+
+
+def server_results(name: str, rounds: list[dict], server_log: str) -> dict:
+    """One endpoint's rounds combined, with the count of error lines in its server log (logged if any)."""
+    result = combine_rounds(rounds)
+    result["server_error_log_lines"] = sum(1 for line in server_log.splitlines()
+                                           if any(mark in line for mark in SERVER_ERROR_MARKS))
+    if result["errors"] or result["server_error_log_lines"]:
+        log(f"endpoint: {name}: {result['errors']} client errors, "
+            f"{result['server_error_log_lines']} server error lines")
+    return result
 
 
 def measure(ws: runner.Workspace, args, results: dict) -> None:

@@ -83,9 +83,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from skill.content.routines import ROUTINES  # noqa: E402  (plain data: ids, spoken names, stretch ids)
+from skill.engine.plan import HOLD_STEP  # noqa: E402  (seconds "make holds longer" adds: 5)
 from skill_dev.envelopes import Session  # noqa: E402  (real request envelopes)
 from skill_dev.gunicorn import GunicornServer, ServerError  # noqa: E402
-from skill.engine.plan import HOLD_STEP  # noqa: E402  (seconds "make holds longer" adds: 5)
 
 REQUEST_TIMEOUT = 10.0  # seconds, every request
 DEFAULT_DEADLINE = 300.0  # seconds for all conversations together
@@ -202,7 +202,7 @@ def pair_plan_for(number: int, run_token: str) -> PairPlan:
     second = (first + 1 + (number // len(ROUTINES)) % (len(ROUTINES) - 1)) % len(ROUTINES)
     devices = tuple(DevicePlan(label, ROUTINES[index]["id"], ROUTINES[index]["name"],
                                list(ROUTINES[index]["stretches"]), intent, sets)
-                    for label, index, (intent, sets) in zip("AB", (first, second), PREFERENCE_TURNS))
+                    for label, index, (intent, sets) in zip("AB", (first, second), PREFERENCE_TURNS, strict=False))
     return PairPlan(number, f"amzn1.ask.account.LOADTEST2-{run_token}-{number:05d}", devices)
 
 
@@ -298,13 +298,7 @@ def converse(client: Client, plan: Plan) -> Outcome:
             reply = client.post(outcome, "next", envelope)
             last = step == len(plan.stretches)
             if last:
-                done = f"{plan.spoken} {DONE_PHRASE}" in _speech(reply)
-                if done and OFFER_PHRASE in _speech(reply) and not _ends(reply):  # the one-time reminder offer
-                    session.absorb(reply)
-                    reply = client.post(outcome, "no", session.intent("AMAZON.NoIntent"))
-                if not (done and _ends(reply)):
-                    raise Aborted(f"last 'next' did not finish the routine: {_speech(reply)[:120]!r}")
-                outcome.history_date = envelope["request"]["timestamp"][:10]
+                reply = _finish_routine(client, outcome, session, reply, envelope)
             elif _ends(reply):
                 raise Aborted(f"'next' {step} of {len(plan.stretches)} ended the session: {_speech(reply)[:120]!r}")
             session.absorb(reply)
@@ -317,6 +311,19 @@ def converse(client: Client, plan: Plan) -> Outcome:
     except Aborted as exc:
         outcome.problem = str(exc)
     return outcome
+
+
+def _finish_routine(client: Client, outcome: Outcome, session: Session, reply: dict, envelope: dict) -> dict:
+    """The answer to the last "next" must finish the routine (after the one-time reminder offer, declined)."""
+    plan = outcome.plan
+    done = f"{plan.spoken} {DONE_PHRASE}" in _speech(reply)
+    if done and OFFER_PHRASE in _speech(reply) and not _ends(reply):  # the one-time reminder offer
+        session.absorb(reply)
+        reply = client.post(outcome, "no", session.intent("AMAZON.NoIntent"))
+    if not (done and _ends(reply)):
+        raise Aborted(f"last 'next' did not finish the routine: {_speech(reply)[:120]!r}")
+    outcome.history_date = envelope["request"]["timestamp"][:10]
+    return reply
 
 
 def _together(barrier: threading.Barrier, what: str) -> None:
@@ -377,12 +384,16 @@ def _device(client: Client, outcome: PairOutcome, device: DevicePlan, barrier: t
         sent: list[dict] = []
         offered = False
 
-        def finished(reply: dict) -> bool:
+        def finished(reply: dict, last: bool = last) -> bool:  # last: this step's, bound now
             nonlocal offered
             offered = OFFER_PHRASE in _speech(reply)
             return last and not offered
 
-        reply = say("next", lambda: sent.append(session.intent("AMAZON.NextIntent")) or sent[0], None, finished)
+        def next_envelope(sent: list[dict] = sent) -> dict:  # kept in this step's ``sent``, bound now
+            sent.append(session.intent("AMAZON.NextIntent"))
+            return sent[0]
+
+        reply = say("next", next_envelope, None, finished)
         if last and offered:  # the person's second routine: the one-time reminder offer, answered no
             say("no", lambda: session.intent("AMAZON.NoIntent"), True)
         if last:
@@ -511,7 +522,8 @@ def _pair_wrong(record: dict, outcome: PairOutcome) -> tuple[dict, int, bool]:
     return wrong, lost, crossed
 
 
-def check_store(db_path: Path, outcomes: list[Outcome] | list[PairOutcome]) -> dict:
+def _read_store(db_path: Path) -> tuple[str, dict[str, object], dict[str, object]]:
+    """The database's integrity check, each user's record (parsed, or the text if it isn't JSON) and rev column."""
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
     try:
         integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
@@ -526,6 +538,35 @@ def check_store(db_path: Path, outcomes: list[Outcome] | list[PairOutcome]) -> d
             stored[key] = json.loads(text)
         except ValueError:
             stored[key] = text
+    return integrity, stored, columns
+
+
+def _record_wrong(record: object, column: object, outcome: Outcome | PairOutcome,
+                  shapes: Counter) -> tuple[dict, int, bool, dict]:
+    """What is wrong with a finished conversation's record, the writes lost, whether another's work is in it,
+    and the details of the conversation to report with it."""
+    details: dict = {}
+    if not isinstance(record, dict):
+        return {"record": repr(record)[:200]}, 1, False, details
+    if isinstance(outcome, PairOutcome):
+        wrong, lost, is_crossed = _pair_wrong(record, outcome)
+        details = {"routines": [device.routine_id for device in outcome.plan.devices]}
+    else:
+        wrong = {key: {"expected": value, "stored": record.get(key, "<missing>")}
+                 for key, value in _expected(outcome).items() if record.get(key, "<missing>") != value}
+        shape = _shape(record)
+        is_crossed = bool(wrong) and shape != _expected_shape(outcome) and shapes.get(shape, 0) > 0
+        lost = int(bool(wrong) and not is_crossed)
+        details = {"routine": outcome.plan.routine_id, "stop_after": outcome.plan.stop_after}
+    rev_wrong, rev_lost = _rev_wrong(record, column, outcome.plan)
+    wrong.update(rev_wrong)
+    if rev_lost and not lost:  # a turn's write is missing though its effects are not
+        lost = 1
+    return wrong, lost, is_crossed, details
+
+
+def check_store(db_path: Path, outcomes: list[Outcome] | list[PairOutcome]) -> dict:
+    integrity, stored, columns = _read_store(db_path)
     by_user = {outcome.plan.user_id: outcome for outcome in outcomes}
     shapes = Counter(_expected_shape(outcome) for outcome in outcomes if isinstance(outcome, Outcome))
     verdicts: dict[str, str | None] = {}  # user id -> None (correct) or what is wrong
@@ -540,25 +581,7 @@ def check_store(db_path: Path, outcomes: list[Outcome] | list[PairOutcome]) -> d
             mismatches.append({"user": user, "kind": outcome.plan.kind, "problem": "no record"})
             lost_writes += outcome.plan.writes_needed
             continue
-        record = stored[user]
-        details: dict = {}
-        if not isinstance(record, dict):
-            wrong, lost, is_crossed = {"record": repr(record)[:200]}, 1, False
-        elif isinstance(outcome, PairOutcome):
-            wrong, lost, is_crossed = _pair_wrong(record, outcome)
-            details = {"routines": [device.routine_id for device in outcome.plan.devices]}
-        else:
-            wrong = {key: {"expected": value, "stored": record.get(key, "<missing>")}
-                     for key, value in _expected(outcome).items() if record.get(key, "<missing>") != value}
-            shape = _shape(record)
-            is_crossed = bool(wrong) and shape != _expected_shape(outcome) and shapes.get(shape, 0) > 0
-            lost = int(bool(wrong) and not is_crossed)
-            details = {"routine": outcome.plan.routine_id, "stop_after": outcome.plan.stop_after}
-        if isinstance(record, dict):
-            rev_wrong, rev_lost = _rev_wrong(record, columns.get(user), outcome.plan)
-            wrong.update(rev_wrong)
-            if rev_lost and not lost:  # a turn's write is missing though its effects are not
-                lost = 1
+        wrong, lost, is_crossed, details = _record_wrong(stored[user], columns.get(user), outcome, shapes)
         if wrong:
             crossed += is_crossed
             lost_writes += lost
@@ -607,12 +630,7 @@ def run_load(users: int = 200, concurrency: int = 32, workers: int = 4, request_
     (requests in flight) is shared out as ``concurrency // 2`` people at a time, and each person's
     requests are stamped ``pace`` seconds apart (:class:`PersonClock`; 0: the real clock).
     """
-    if users < 1 or concurrency < 1 or workers < 1:
-        raise ValueError("users, concurrency and workers must be at least 1")
-    if devices not in (1, 2):
-        raise ValueError("devices must be 1 or 2")
-    if pace < 0:
-        raise ValueError("pace must be 0 or more")
+    _check_load_arguments(users, concurrency, workers, devices, pace)
     workdir = Path(tempfile.mkdtemp(prefix="bsc-load-"))
     db_path = workdir / "skill.sqlite3"
     server = GunicornServer(workdir, {"PERSISTENCE": "sqlite", "SQLITE_PATH": str(db_path)}, workers,
@@ -699,6 +717,28 @@ def run_load(users: int = 200, concurrency: int = 32, workers: int = 4, request_
     })
     results["errors"] = sum(results[key] for key in ("http_5xx", "timeouts", "transport_errors",
                                                       "http_other_non_200", "server_error_log_lines"))
+    failures = _load_failures(results, users)
+    results["failures"] = failures
+    results["ok"] = not failures
+    if results["ok"] and not keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+        results["workdir"] = None  # removed
+    elif results["workdir"]:
+        results["gunicorn_log"] = str(server.log_path)
+    return results
+
+
+def _check_load_arguments(users: int, concurrency: int, workers: int, devices: int, pace: int) -> None:
+    if users < 1 or concurrency < 1 or workers < 1:
+        raise ValueError("users, concurrency and workers must be at least 1")
+    if devices not in (1, 2):
+        raise ValueError("devices must be 1 or 2")
+    if pace < 0:
+        raise ValueError("pace must be 0 or more")
+
+
+def _load_failures(results: dict, users: int) -> list[str]:
+    """Why a load run failed: errors, lost or mismatched state, and requests, conversations or records missing."""
     failures = []
     for key in ("http_5xx", "timeouts", "transport_errors", "http_other_non_200", "state_mismatches",
                 "lost_writes", "server_error_log_lines", "store_warnings"):
@@ -713,14 +753,7 @@ def run_load(users: int = 200, concurrency: int = 32, workers: int = 4, request_
         failures.append(f"records={results['records']} for {users} users")
     if results["sqlite_integrity"] != "ok":
         failures.append(f"sqlite_integrity={results['sqlite_integrity']}")
-    results["failures"] = failures
-    results["ok"] = not failures
-    if results["ok"] and not keep:
-        shutil.rmtree(workdir, ignore_errors=True)
-        results["workdir"] = None  # removed
-    elif results["workdir"]:
-        results["gunicorn_log"] = str(server.log_path)
-    return results
+    return failures
 
 
 def format_table(results: dict) -> str:

@@ -128,7 +128,7 @@ def endpoint(args, work: Path) -> str:
         status = []
         if number >= 200:
             profile.start()
-        chunks = app(environ, lambda s, h, e=None: status.append(s))
+        chunks = app(environ, lambda s, h, e=None, status=status: status.append(s))  # status: this request's
         b"".join(chunks)
         if number >= 200:
             profile.stop()

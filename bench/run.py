@@ -22,11 +22,11 @@ at the end; every server is stopped by its PID. Not part of the pytest suite. Se
 
 import sys
 
-import runner  # bench/ is on sys.path: this script's own folder
 import bundle
 import cold_start
 import endpoint
 import lambda_model
+import runner  # bench/ is on sys.path: this script's own folder
 import store_operations
 import warm_turns
 

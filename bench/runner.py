@@ -124,7 +124,7 @@ def run_child(mode: str, config: dict, env: dict, cwd: Path, python_flags: tuple
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
-        raise RuntimeError(f"{mode} child timed out after {CHILD_TIMEOUT:.0f}s")
+        raise RuntimeError(f"{mode} child timed out after {CHILD_TIMEOUT:.0f}s") from None
     ended = time.perf_counter()
     if process.returncode != 0:
         raise RuntimeError(f"{mode} child failed ({process.returncode}):\n{stderr[-3000:]}")

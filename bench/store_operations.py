@@ -19,8 +19,9 @@ from pathlib import Path
 
 import runner
 from runner import log, summary_ms, verdict
-from skill_dev.envelopes import DEFAULT_SKILL_ID, Session
+
 from skill.content.routines import ROUTINES
+from skill_dev.envelopes import DEFAULT_SKILL_ID, Session
 
 QUICK = next(r for r in ROUTINES if r["id"] == "quick")
 STORE_READS_PER_SESSION_MAX = 1
@@ -30,8 +31,8 @@ def store_conversations() -> list[list[tuple]]:
     """A new user's whole quick routine, then a second session with turns that change nothing (repeat, stop)."""
     start = ("start", "StartRoutineIntent", {"routine": "quick"})
     routine = [("launch", None, None), start, *[("next", "AMAZON.NextIntent", None) for _ in QUICK["stretches"]]]
-    again = [("launch", None, None), start, ("next", "AMAZON.NextIntent", None), ("repeat", "AMAZON.RepeatIntent", None),
-             ("stop", "AMAZON.StopIntent", None)]
+    again = [("launch", None, None), start, ("next", "AMAZON.NextIntent", None),
+             ("repeat", "AMAZON.RepeatIntent", None), ("stop", "AMAZON.StopIntent", None)]
     return [routine, again]
 
 
@@ -74,8 +75,9 @@ def count_store(adapter, read_record, calls: Counter | None) -> dict:
         summary["routine_client_get_item"] = sum(t["client_get_item"] for t in routine)
         summary["routine_client_put_item"] = sum(t["client_put_item"] for t in routine)
         summary["client_other_calls"] = sum(t["client_other"] for turns in sessions for t in turns)
-        summary["client_matches_adapter"] = all(t["client_get_item"] == t["reads"] and t["client_put_item"] == t["writes"]
-                                                for turns in sessions for t in turns)
+        summary["client_matches_adapter"] = all(
+            t["client_get_item"] == t["reads"] and t["client_put_item"] == t["writes"]
+            for turns in sessions for t in turns)
     return summary
 
 

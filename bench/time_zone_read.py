@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from skill_dev.envelopes import Session  # noqa: E402
 from skill.engine import CoachState  # noqa: E402
 from skill.skill_builder import build_lambda_handler  # noqa: E402
 from skill_dev.alexa_api import AlexaApiStandIn  # noqa: E402
+from skill_dev.envelopes import Session  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
                 timings["reads the zone" if reads else "zone kept"].append(elapsed)
         calls = len(api.requests_to("/v2/devices/", "GET"))
     for kind, values in timings.items():
-        print(f"{kind:>15}: median {statistics.median(values):.2f} ms, p90 {sorted(values)[int(len(values) * .9)]:.2f} ms"
-              f" over {len(values)} launches")
+        p90 = sorted(values)[int(len(values) * .9)]
+        print(f"{kind:>15}: median {statistics.median(values):.2f} ms, p90 {p90:.2f} ms over {len(values)} launches")
     extra = statistics.median(timings["reads the zone"]) - statistics.median(timings["zone kept"])
     print(f"extra latency of a turn that reads the time zone: {extra:.2f} ms (median); "
           f"{calls} Settings API calls for {args.turns + 10} reading launches")

@@ -37,8 +37,9 @@ logging.getLogger().setLevel(getattr(logging, level))
 times = []
 for _ in range(400):
     session = Session()
-    turns = [session.launch, lambda: session.intent("StartRoutineIntent", {"routine": "quick"})]
-    turns += [lambda: session.intent("AMAZON.NextIntent")] * 4
+    # Each lambda binds this repeat's session (a default argument), not whichever the loop reaches last.
+    turns = [session.launch, lambda session=session: session.intent("StartRoutineIntent", {"routine": "quick"})]
+    turns += [lambda session=session: session.intent("AMAZON.NextIntent")] * 4
     for make in turns:
         envelope = make()
         start = time.perf_counter()

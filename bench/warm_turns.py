@@ -14,6 +14,7 @@ from collections import defaultdict
 
 import runner
 from runner import ENVELOPES, log, percentile, ratio, summary_ms, verdict
+
 from skill.content.routines import ROUTINES
 
 QUICK = next(r for r in ROUTINES if r["id"] == "quick")

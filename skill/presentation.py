@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import narration
-from .content import LIBRARY, POSITIONS, Library
+from .content import LIBRARY, Library, library_for
 from .engine.reply import Effect, ShowSafety, ShowStretch
 from .localization import Phrases
 from .speech import Mark, Narration, Pause, Say, segment_seconds
@@ -27,13 +27,14 @@ class Card:
     text: str
 
 
-def card_for(effect: Effect, p: Phrases, library: Library = LIBRARY) -> Card | None:
+def card_for(effect: Effect, p: Phrases, library: Library | None = None) -> Card | None:
+    library = library or library_for(p.locale)  # the content in the phrases' language
     if isinstance(effect, ShowStretch):
         stretch = library.stretches.get(effect.stretch)
         if stretch is None:
             return None
         title = p.localise(p("stretch_heading", number=effect.number, total=effect.total, name=stretch.name))
-        lines = [p("position", position=POSITIONS[stretch.position]),
+        lines = [p("position", position=library.positions[stretch.position]),
                  *(p.localise(cue) for cue in (*stretch.setup, *stretch.movement)),
                  p("howto_caution", caution=p.localise(stretch.caution))]
         return Card(title.rstrip("."), "\n".join(lines)[:CARD_MAX_CHARS])
@@ -110,7 +111,8 @@ def _timed_length(speech: Narration, start: int) -> float:
     return total
 
 
-def screen_events(speech: Narration, shown: ShowStretch, p: Phrases, library: Library = LIBRARY) -> tuple[ScreenEvent, ...]:
+def screen_events(speech: Narration, shown: ShowStretch, p: Phrases,
+                  library: Library = LIBRARY) -> tuple[ScreenEvent, ...]:
     """The screen's timeline for a narration: each stretch, each cue as it is spoken, each countdown.
 
     Words spoken inside a hold (halfway, three, two, one) are not shown: the countdown is.
@@ -141,8 +143,10 @@ def screen_events(speech: Narration, shown: ShowStretch, p: Phrases, library: Li
     return tuple(events)
 
 
-def screen_for(speech: Narration, effects: tuple[Effect, ...], p: Phrases, library: Library = LIBRARY) -> Screen | None:
+def screen_for(speech: Narration, effects: tuple[Effect, ...], p: Phrases,
+               library: Library | None = None) -> Screen | None:
     """The screen for a reply that shows a stretch, or None (nothing to show)."""
+    library = library or library_for(p.locale)
     shown = next((e for e in effects if isinstance(e, ShowStretch)), None)
     stretch = library.stretches.get(shown.stretch) if shown else None
     if shown is None or stretch is None:

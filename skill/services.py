@@ -137,8 +137,16 @@ def create_daily_reminder(handler_input, hour: int, minute: int, zone: str, loca
     if factory is None:
         return ReminderOutcome("no_permission")
     from ask_sdk_model.services.reminder_management import (
-        AlertInfo, PushNotification, PushNotificationStatus, Recurrence, ReminderRequest, SpokenInfo, SpokenText,
-        Trigger, TriggerType)
+        AlertInfo,
+        PushNotification,
+        PushNotificationStatus,
+        Recurrence,
+        ReminderRequest,
+        SpokenInfo,
+        SpokenText,
+        Trigger,
+        TriggerType,
+    )
 
     local = now.astimezone(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0)
     request = ReminderRequest(

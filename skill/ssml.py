@@ -121,13 +121,6 @@ def render_body(segments: Iterable[Segment]) -> str:
     pending_pause = 0.0
     after_text = False
     for segment in within_clip_limit(segments):
-        if isinstance(segment, Sound):
-            if pending_pause:
-                parts.append(break_tags(pending_pause))
-                pending_pause = 0.0
-            parts.append(audio_tag(segment))
-            after_text = False
-            continue
         if isinstance(segment, Pause):
             pending_pause += segment.seconds
             continue
@@ -137,19 +130,28 @@ def render_body(segments: Iterable[Segment]) -> str:
             parts.append(break_tags(pending_pause))
             pending_pause = 0.0
             after_text = False
-        if isinstance(segment, Say) and segment.text.strip():
+        if isinstance(segment, Sound):
+            parts.append(audio_tag(segment))
+            after_text = False
+            continue
+        words = _words(segment)
+        if words is not None:
             if after_text:
                 parts.append(" ")
-            parts.append(_pronounced(escape(segment.text.strip())))
-            after_text = True
-        elif isinstance(segment, Named):
-            if after_text:
-                parts.append(" ")
-            parts.append(_named(segment))
+            parts.append(words)
             after_text = True
     if pending_pause:
         parts.append(break_tags(pending_pause))
     return "".join(parts)
+
+
+def _words(segment: Segment) -> str | None:
+    """The SSML for what a segment says (a name's may be empty), or None if it says nothing."""
+    if isinstance(segment, Say) and segment.text.strip():
+        return _pronounced(escape(segment.text.strip()))
+    if isinstance(segment, Named):
+        return _named(segment)
+    return None
 
 
 def render(segments: Iterable[Segment]) -> str:
@@ -176,33 +178,50 @@ def validate(ssml: str) -> None:
         _check_text(ssml[position:tag.start()], inside=bool(stack))
         position = tag.end()
         closing, name, attributes, self_closing = tag.groups()
-        if closing and (attributes.strip() or self_closing):
-            raise SSMLError(f"malformed closing tag </{name}>")
-        if not stack and (closing or self_closing or name != "speak" or tag.start() != 0):
-            raise SSMLError("SSML must have <speak> as its root")
-        if name not in ALLOWED_TAGS:
-            raise SSMLError(f"<{name}> is not a tag Alexa supports")
+        _check_tag(tag, stack)
         if closing:
-            if stack[-1] != name:
-                raise SSMLError(f"</{name}> closes <{stack[-1]}>: not well-formed XML")
-            stack.pop()
-            if not stack and ssml[position:].strip():
-                raise SSMLError("text after </speak>: not well-formed XML")
+            _close_tag(name, stack, ssml, position)
             continue
         values = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
                   for m in _ATTRIBUTE.finditer(attributes)}
-        if name == "break":
-            _check_break(values)
-        if name == "audio":
-            clips += 1
-            if clips > MAX_AUDIO_CLIPS or not _SOUNDBANK.match(values.get("src") or ""):
-                raise SSMLError(f"audio clip {clips} ({values.get('src')!r}): at most {MAX_AUDIO_CLIPS}, "
-                                "from the sound library")
+        clips = _check_attributes(name, values, clips)
         if not self_closing:
             stack.append(name)
     if stack or position == 0:
         raise SSMLError("SSML is not well-formed XML: unclosed or missing <speak>")
     _check_text(ssml[position:], inside=False)
+
+
+def _check_tag(tag: re.Match, stack: list[str]) -> None:
+    """A tag must be well-formed, one Alexa supports, and inside ``<speak>`` (which must come first)."""
+    closing, name, attributes, self_closing = tag.groups()
+    if closing and (attributes.strip() or self_closing):
+        raise SSMLError(f"malformed closing tag </{name}>")
+    if not stack and (closing or self_closing or name != "speak" or tag.start() != 0):
+        raise SSMLError("SSML must have <speak> as its root")
+    if name not in ALLOWED_TAGS:
+        raise SSMLError(f"<{name}> is not a tag Alexa supports")
+
+
+def _close_tag(name: str, stack: list[str], ssml: str, position: int) -> None:
+    """Pop the open tag ``</name>`` closes; it must be the innermost, and nothing may follow ``</speak>``."""
+    if stack[-1] != name:
+        raise SSMLError(f"</{name}> closes <{stack[-1]}>: not well-formed XML")
+    stack.pop()
+    if not stack and ssml[position:].strip():
+        raise SSMLError("text after </speak>: not well-formed XML")
+
+
+def _check_attributes(name: str, values: dict, clips: int) -> int:
+    """Check a ``<break>``'s or ``<audio>``'s attributes; returns the clips so far (counting this one)."""
+    if name == "break":
+        _check_break(values)
+    if name == "audio":
+        clips += 1
+        if clips > MAX_AUDIO_CLIPS or not _SOUNDBANK.match(values.get("src") or ""):
+            raise SSMLError(f"audio clip {clips} ({values.get('src')!r}): at most {MAX_AUDIO_CLIPS}, "
+                            "from the sound library")
+    return clips
 
 
 def _check_text(text: str, inside: bool) -> None:

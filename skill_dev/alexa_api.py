@@ -130,7 +130,7 @@ from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
@@ -197,6 +197,20 @@ def validate_recurrence_rule(rule: Any) -> dict[str, str]:
 
     if not isinstance(rule, str) or not rule.strip():
         raise bad("a recurrence rule must be a non-empty string")
+    parts = _rule_parts(rule, bad)
+    if parts.get("FREQ") not in _FREQS:
+        raise bad("FREQ must be one of " + ", ".join(_FREQS))
+    for key, value in parts.items():
+        problem = None if key == "FREQ" else _rule_part_problem(key, value)
+        if problem:
+            raise bad(problem)
+    if "UNTIL" in parts and "COUNT" in parts:
+        raise bad("UNTIL and COUNT are exclusive")
+    return parts
+
+
+def _rule_parts(rule: str, bad: Callable[[str], ApiError]) -> dict[str, str]:
+    """The rule's KEY=VALUE parts, each key once."""
     parts: dict[str, str] = {}
     for part in rule.split(";"):
         key, sep, value = part.partition("=")
@@ -205,41 +219,55 @@ def validate_recurrence_rule(rule: Any) -> dict[str, str]:
         if key in parts:
             raise bad(f"{key} appears twice")
         parts[key] = value
-    if parts.get("FREQ") not in _FREQS:
-        raise bad("FREQ must be one of " + ", ".join(_FREQS))
-    for key, value in parts.items():
-        if key == "FREQ":
-            continue
-        if key in ("INTERVAL", "COUNT"):
-            if not value.isdigit() or int(value) < 1:
-                raise bad(f"{key} must be a positive integer")
-        elif key in _INT_RANGES:
-            low, high = _INT_RANGES[key]
-            for item in value.split(","):
-                if not re.fullmatch(r"[+-]?\d+", item) or not low <= int(item) <= high or \
-                        (low < 0 and int(item) == 0):
-                    raise bad(f"{key} value {item!r} is out of range {low}..{high}")
-        elif key == "BYDAY":
-            for item in value.split(","):
-                if not _BYDAY.match(item):
-                    raise bad(f"BYDAY value {item!r} is not a weekday")
-        elif key == "WKST":
-            if value not in _WEEKDAYS:
-                raise bad("WKST must be a weekday")
-        elif key == "UNTIL":
-            if not re.fullmatch(r"\d{8}(T\d{6}Z?)?", value):
-                raise bad("UNTIL must be a DATE or DATE-TIME")
-        else:
-            raise bad(f"unknown rule part {key}")
-    if "UNTIL" in parts and "COUNT" in parts:
-        raise bad("UNTIL and COUNT are exclusive")
     return parts
+
+
+def _rule_part_problem(key: str, value: str) -> str | None:
+    """What is wrong with one RRULE part other than FREQ, or None if nothing is."""
+    if key in ("INTERVAL", "COUNT"):
+        if not value.isdigit() or int(value) < 1:
+            return f"{key} must be a positive integer"
+        return None
+    if key in _INT_RANGES:
+        return _int_list_problem(key, value)
+    if key == "BYDAY":
+        for item in value.split(","):
+            if not _BYDAY.match(item):
+                return f"BYDAY value {item!r} is not a weekday"
+        return None
+    if key == "WKST":
+        return None if value in _WEEKDAYS else "WKST must be a weekday"
+    if key == "UNTIL":
+        return None if re.fullmatch(r"\d{8}(T\d{6}Z?)?", value) else "UNTIL must be a DATE or DATE-TIME"
+    return f"unknown rule part {key}"
+
+
+def _int_list_problem(key: str, value: str) -> str | None:
+    """The first out-of-range number in a comma-separated BYxxx part (0 is out where negatives are in)."""
+    low, high = _INT_RANGES[key]
+    for item in value.split(","):
+        if not re.fullmatch(r"[+-]?\d+", item) or not low <= int(item) <= high or \
+                (low < 0 and int(item) == 0):
+            return f"{key} value {item!r} is out of range {low}..{high}"
+    return None
 
 
 def _validate_recurrence(recurrence: Any) -> None:
     if not isinstance(recurrence, dict):
         raise _bad("INVALID_RECURRENCE_RULE", "trigger.recurrence must be an object")
     rules = recurrence.get("recurrenceRules")
+    _validate_recurrence_window(recurrence)
+    if rules is not None:
+        if not isinstance(rules, list) or not rules:
+            raise _bad("INVALID_RECURRENCE_RULE", "recurrenceRules must be a non-empty list")
+        for rule in rules:
+            validate_recurrence_rule(rule)
+        return  # [R1]: the new fields supersede freq/byDay, which are then ignored
+    _validate_freq_recurrence(recurrence)
+
+
+def _validate_recurrence_window(recurrence: dict) -> None:
+    """startDateTime and endDateTime, when given, are local date-times, the end after the start."""
     start = end = None
     if "startDateTime" in recurrence:
         start = _parse_local_datetime(recurrence["startDateTime"], "recurrence.startDateTime")
@@ -247,12 +275,10 @@ def _validate_recurrence(recurrence: Any) -> None:
         end = _parse_local_datetime(recurrence["endDateTime"], "recurrence.endDateTime")
     if start and end and end <= start:
         raise _bad("INVALID_RECURRENCE_RULE", "recurrence.endDateTime must be after startDateTime")
-    if rules is not None:
-        if not isinstance(rules, list) or not rules:
-            raise _bad("INVALID_RECURRENCE_RULE", "recurrenceRules must be a non-empty list")
-        for rule in rules:
-            validate_recurrence_rule(rule)
-        return  # [R1]: the new fields supersede freq/byDay, which are then ignored
+
+
+def _validate_freq_recurrence(recurrence: dict) -> None:
+    """The older form, without recurrenceRules: freq DAILY or WEEKLY, optional byDay weekdays and interval."""
     freq = recurrence.get("freq")
     if freq not in ("DAILY", "WEEKLY"):
         raise _bad("INVALID_RECURRENCE_RULE", "recurrence needs recurrenceRules or freq DAILY|WEEKLY")
@@ -269,22 +295,34 @@ def _validate_trigger(trigger: Any) -> None:
         raise _bad("INVALID_TRIGGER_TYPE", "trigger must be an object")
     kind = trigger.get("type")
     if kind not in ("SCHEDULED_ABSOLUTE", "SCHEDULED_RELATIVE"):
-        raise _bad("INVALID_TRIGGER_TYPE", f"trigger.type must be SCHEDULED_ABSOLUTE or SCHEDULED_RELATIVE, not {kind!r}")
+        raise _bad("INVALID_TRIGGER_TYPE",
+                   f"trigger.type must be SCHEDULED_ABSOLUTE or SCHEDULED_RELATIVE, not {kind!r}")
     if "timeZoneId" in trigger:
-        zone = trigger["timeZoneId"]
-        try:
-            if not isinstance(zone, str) or not zone:
-                raise ValueError(zone)
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise _bad("INVALID_TIME_ZONE_ID", f"trigger.timeZoneId is not an IANA time zone: {zone!r}") from None
+        _validate_time_zone(trigger["timeZoneId"])
     if kind == "SCHEDULED_RELATIVE":
-        offset = trigger.get("offsetInSeconds")
-        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 1:
-            raise _bad("INVALID_TRIGGER_OFFSET", "a relative trigger needs a positive integer offsetInSeconds")
-        if "recurrence" in trigger:
-            raise _bad("INVALID_RECURRENCE_RULE", "a relative trigger can't recur")
-        return
+        _validate_relative_trigger(trigger)
+    else:
+        _validate_absolute_trigger(trigger)
+
+
+def _validate_time_zone(zone: Any) -> None:
+    try:
+        if not isinstance(zone, str) or not zone:
+            raise ValueError(zone)
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _bad("INVALID_TIME_ZONE_ID", f"trigger.timeZoneId is not an IANA time zone: {zone!r}") from None
+
+
+def _validate_relative_trigger(trigger: dict) -> None:
+    offset = trigger.get("offsetInSeconds")
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 1:
+        raise _bad("INVALID_TRIGGER_OFFSET", "a relative trigger needs a positive integer offsetInSeconds")
+    if "recurrence" in trigger:
+        raise _bad("INVALID_RECURRENCE_RULE", "a relative trigger can't recur")
+
+
+def _validate_absolute_trigger(trigger: dict) -> None:
     recurrence = trigger.get("recurrence")
     if recurrence is not None:
         _validate_recurrence(recurrence)

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
 from skill import ssml as ssml_rules
-from .envelopes import Session
-from .envelopes import VIEWPORTS
+
+from .envelopes import VIEWPORTS, Session
 from .readable import Spoken, readable, screen_line
 from .resolver import Resolution, Resolver
 

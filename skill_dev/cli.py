@@ -18,8 +18,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .interaction_model import model_path
 from .envelopes import VIEWPORTS
+from .interaction_model import model_path
 
 DEFAULT_LOG = Path("var/chat.log")
 

@@ -76,7 +76,8 @@ class GunicornServer:
         self.starts += 1
         self.log_path = self.workdir / f"gunicorn-{self.starts}.log"
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(gunicorn_command(self.workers, port, self.app, self.access_log), cwd=ROOT, env=self.env,
+            command = gunicorn_command(self.workers, port, self.app, self.access_log)
+            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env,
                                             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         url = LiveServer(self._wait_until_serving())
         url.log_path = self.log_path

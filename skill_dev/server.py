@@ -23,14 +23,15 @@ a LaunchRequest signed with the test PKI and checked by the real verifier are ti
 
 (Medians and maxima over the requests of each run; with waitress, over 130 of each kind per run and
 none over 1 s.) A gthread worker hands a connection to a thread as soon as it has sent anything, and
-the thread then waits for the rest of the headers, so it stalls once slow clients outnumber threads. waitress reads every connection in one
-event loop and buffers the whole request (headers up to ``MAX_HEADER_BYTES``, body up to twice the
-app's 128 KB limit; beyond those it answers 431 or 413 itself) before a worker thread runs the app, so
-a slow client holds only a buffer, never a thread. It is pure Python (no compiler, no C extension),
-and its limits bound what slow clients can hold: at most ``CONNECTION_LIMIT`` connections (past that,
-new connections wait in the listen queue: with 600 trickling clients requests did wait 14 s), each
-closed after ``CHANNEL_TIMEOUT`` seconds without a byte. A client that keeps sending a byte a second
-keeps its connection; a reverse proxy in front (which Alexa's HTTPS needs anyway) can cap that further.
+the thread then waits for the rest of the headers, so it stalls once slow clients outnumber threads.
+waitress reads every connection in one event loop and buffers the whole request (headers up to
+``MAX_HEADER_BYTES``, body up to twice the app's 128 KB limit; beyond those it answers 431 or 413
+itself) before a worker thread runs the app, so a slow client holds only a buffer, never a thread. It
+is pure Python (no compiler, no C extension), and its limits bound what slow clients can hold: at most
+``CONNECTION_LIMIT`` connections (past that, new connections wait in the listen queue: with 600
+trickling clients requests did wait 14 s), each closed after ``CHANNEL_TIMEOUT`` seconds without a
+byte. A client that keeps sending a byte a second keeps its connection; a reverse proxy in front (which
+Alexa's HTTPS needs anyway) can cap that further.
 
 Threads and cores. One waitress process runs Python on about one core at a time, which is plenty for
 an Alexa endpoint: signed LaunchRequests, 8 at a time from a client on the same 2 cores, were served at

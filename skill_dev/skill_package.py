@@ -35,10 +35,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from skill.content import LIBRARY
-from .interaction_model import INVOCATION_NAME, model_path
 from skill.localization import LOCALES, phrases_for
 from skill.services import REMINDERS_SCOPE
+
 from .envelopes import VIEWPORTS
+from .interaction_model import INVOCATION_NAME, model_path
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "skill-package" / "skill.json"
@@ -66,9 +67,10 @@ APL_INTERFACE = {"type": "ALEXA_PRESENTATION_APL", "supportedViewports": [
 #: usesPersonalInfo: Amazon asks for a privacy policy when a skill collects personal information "such as
 #: email address, password or physical address", by voice or through permissions, or uses account linking.
 #: This skill does none of that: its only permission is to set reminders (which reads nothing about the
-#: person), no account linking, and it asks for no name, contact detail or health information. What it keeps is keyed by the anonymous, skill-specific Alexa user id
-#: and generated inside the skill (place, preferences, progress): Amazon's own guide files that under
-#: persistent attributes keyed by userId, apart from personal information such as name and address.
+#: person), no account linking, and it asks for no name, contact detail or health information. What it
+#: keeps is keyed by the anonymous, skill-specific Alexa user id and generated inside the skill (place,
+#: preferences, progress): Amazon's own guide files that under persistent attributes keyed by userId,
+#: apart from personal information such as name and address.
 #: So False; the privacy policy URL is still given, because the skill stores a record per person.
 PRIVACY_ANSWERS = {
     "allowsPurchases": False,  # no in-skill purchasing
@@ -180,29 +182,48 @@ def listing_problems(document: dict, package: Path, for_submission: bool = False
     policies = document["manifest"]["privacyAndCompliance"]["locales"]
     root = package.resolve()
     for locale, listing in info.items():
-        for field, most in (("summary", SUMMARY_MAX), ("description", DESCRIPTION_MAX)):
-            if not 0 < len(listing.get(field, "")) <= most:
-                problems.append(f"{locale} {field}: {len(listing.get(field, ''))} characters (1 to {most})")
-        if not 1 <= len(listing.get("examplePhrases", [])) <= EXAMPLE_PHRASES_MAX:
-            problems.append(f"{locale} examplePhrases: 1 to {EXAMPLE_PHRASES_MAX}")
-        if len(listing.get("keywords", [])) > KEYWORDS_MAX:
-            problems.append(f"{locale} keywords: at most {KEYWORDS_MAX}")
-        for field in ("smallIconUri", "largeIconUri"):
-            uri = listing.get(field, "")
-            if not uri.startswith("file://"):
-                problems.append(f"{locale} {field}: {uri!r} is not a file:// URI inside the package")
-                continue
-            path = (root / uri.removeprefix("file://")).resolve()
-            expected = ICON_SIZES.get(uri.removeprefix("file://"))
-            if not path.is_relative_to(root) or not path.is_file():
-                problems.append(f"{locale} {field}: {uri} is not a file in {package}")
-            elif expected is None or png_size(path.read_bytes()) != (expected, expected):
-                problems.append(f"{locale} {field}: {uri} is not a {expected}x{expected} PNG")
+        problems += _field_limit_problems(locale, listing)
+        problems += _icon_problems(locale, listing, root, package)
         if for_submission:
-            for key, option in (("privacyPolicyUrl", "--privacy-url"), ("termsOfUseUrl", "--terms-url")):
-                if not policies.get(locale, {}).get(key):
-                    problems.append(f"{locale} {key}: missing (give {option})")
+            problems += _policy_problems(locale, policies.get(locale, {}))
     return problems
+
+
+def _field_limit_problems(locale: str, listing: dict) -> list[str]:
+    """A locale's summary, description, example phrases and keywords against Amazon's limits."""
+    problems = []
+    for field, most in (("summary", SUMMARY_MAX), ("description", DESCRIPTION_MAX)):
+        if not 0 < len(listing.get(field, "")) <= most:
+            problems.append(f"{locale} {field}: {len(listing.get(field, ''))} characters (1 to {most})")
+    if not 1 <= len(listing.get("examplePhrases", [])) <= EXAMPLE_PHRASES_MAX:
+        problems.append(f"{locale} examplePhrases: 1 to {EXAMPLE_PHRASES_MAX}")
+    if len(listing.get("keywords", [])) > KEYWORDS_MAX:
+        problems.append(f"{locale} keywords: at most {KEYWORDS_MAX}")
+    return problems
+
+
+def _icon_problems(locale: str, listing: dict, root: Path, package: Path) -> list[str]:
+    """A locale's two icons: file:// URIs of files inside the package (``root``, resolved), PNGs of the right size."""
+    problems = []
+    for field in ("smallIconUri", "largeIconUri"):
+        uri = listing.get(field, "")
+        if not uri.startswith("file://"):
+            problems.append(f"{locale} {field}: {uri!r} is not a file:// URI inside the package")
+            continue
+        path = (root / uri.removeprefix("file://")).resolve()
+        expected = ICON_SIZES.get(uri.removeprefix("file://"))
+        if not path.is_relative_to(root) or not path.is_file():
+            problems.append(f"{locale} {field}: {uri} is not a file in {package}")
+        elif expected is None or png_size(path.read_bytes()) != (expected, expected):
+            problems.append(f"{locale} {field}: {uri} is not a {expected}x{expected} PNG")
+    return problems
+
+
+def _policy_problems(locale: str, policy: dict) -> list[str]:
+    """A locale's privacy policy and terms of use URLs, which certification needs."""
+    return [f"{locale} {key}: missing (give {option})"
+            for key, option in (("privacyPolicyUrl", "--privacy-url"), ("termsOfUseUrl", "--terms-url"))
+            if not policy.get(key)]
 
 
 def write_package(function_arn: str, target: Path = BUILT, privacy_url: str | None = None,
@@ -243,7 +264,8 @@ def arn_from_stack(stack: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write build/skill-package for the ASK CLI, or skill-package/skill.json.")
+    parser = argparse.ArgumentParser(
+        description="Write build/skill-package for the ASK CLI, or skill-package/skill.json.")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--function-arn", help="the SkillFunctionArn output of the SAM stack")
     source.add_argument("--stack", help="read SkillFunctionArn from this CloudFormation stack")

@@ -14,7 +14,9 @@ from xml.dom import minidom
 SUPPORTED_TAGS = {
     "speak", "amazon:domain", "amazon:effect", "amazon:emotion", "audio", "break", "emphasis", "lang", "p",
     "phoneme", "prosody", "s", "say-as", "sub", "voice", "w",
-    "alexa:name",  # a recognised speaker's name: developer.amazon.com/docs/custom-skills/add-personalized-greetings-or-prompts.html
+    # A recognised speaker's name:
+    # developer.amazon.com/docs/custom-skills/add-personalized-greetings-or-prompts.html
+    "alexa:name",
 }
 MAX_SPEECH_CHARS = 8000
 MAX_RESPONSE_BYTES = 24 * 1024
@@ -31,29 +33,43 @@ def ssml_problems(ssml: str) -> list[str]:
     problems = []
     if len(ssml) > MAX_SPEECH_CHARS:
         problems.append(f"{len(ssml)} characters > {MAX_SPEECH_CHARS}")
+    namespaced = ssml.replace("<speak>", '<speak xmlns:amazon="urn:amazon" xmlns:alexa="urn:alexa">', 1)
     try:
-        document = minidom.parseString(ssml.replace("<speak>", '<speak xmlns:amazon="urn:amazon" xmlns:alexa="urn:alexa">', 1))
+        document = minidom.parseString(namespaced)
     except Exception as exc:  # noqa: BLE001 - any parse failure is the finding
         return problems + [f"not well-formed: {exc}"]
     root = document.documentElement
     if root.tagName != "speak":
         problems.append(f"root is <{root.tagName}>")
     for element in root.getElementsByTagName("*"):
-        if element.tagName not in SUPPORTED_TAGS:
-            problems.append(f"unsupported tag <{element.tagName}>")
-        if element.tagName == "break" and not element.hasAttribute("time"):
-            if element.getAttribute("strength") not in {"none", "x-weak", "weak", "medium", "strong", "x-strong"}:
-                problems.append("break with neither a time nor a known strength")
-        elif element.tagName == "break":
-            time = element.getAttribute("time")
-            match = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)", time)
-            if not match:
-                problems.append(f"break without a valid time: {time!r}")
-            else:
-                seconds = float(match.group(1)) / (1000 if match.group(2) == "ms" else 1)
-                if seconds > MAX_BREAK_SECONDS:
-                    problems.append(f"break of {seconds} s")
-    clips = root.getElementsByTagName("audio")
+        problems += _element_problems(element)
+    return problems + _audio_problems(root.getElementsByTagName("audio"))
+
+
+def _element_problems(element) -> list[str]:
+    """A tag Alexa doesn't support, or a break without a known strength or a valid time of at most 10 s."""
+    problems = []
+    if element.tagName not in SUPPORTED_TAGS:
+        problems.append(f"unsupported tag <{element.tagName}>")
+    if element.tagName == "break" and not element.hasAttribute("time"):
+        if element.getAttribute("strength") not in {"none", "x-weak", "weak", "medium", "strong", "x-strong"}:
+            problems.append("break with neither a time nor a known strength")
+    elif element.tagName == "break":
+        problems += _break_time_problems(element.getAttribute("time"))
+    return problems
+
+
+def _break_time_problems(time: str) -> list[str]:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)", time)
+    if not match:
+        return [f"break without a valid time: {time!r}"]
+    seconds = float(match.group(1)) / (1000 if match.group(2) == "ms" else 1)
+    return [f"break of {seconds} s"] if seconds > MAX_BREAK_SECONDS else []
+
+
+def _audio_problems(clips) -> list[str]:
+    """Too many clips, or clips from neither https nor Alexa's sound library."""
+    problems = []
     if len(clips) > MAX_AUDIO_CLIPS:
         problems.append(f"{len(clips)} audio clips > {MAX_AUDIO_CLIPS}")
     for clip in clips:
@@ -102,27 +118,41 @@ def response_problems(envelope: dict, request_type: str | None = None) -> list[s
     directives = response.get("directives") or []
     asks_permission = any(d.get("type") == "Connections.SendRequest" for d in directives)
     if asks_permission:
-        # Alexa speaks its own permission question next: per Amazon's "Set Up Voice Permissions for
-        # Reminders", the skill sends the directive with no reprompt and leaves shouldEndSession out.
-        for directive in directives:
-            if directive.get("type") == "Connections.SendRequest":
-                payload = directive.get("payload") or {}
-                if directive.get("name") != "AskFor" or payload.get("@type") != "AskForPermissionsConsentRequest" \
-                        or payload.get("permissionScope") != "alexa::alerts:reminders:skill:readwrite":
-                    problems.append(f"not a reminders permission request: {directive}")
-        if ends is not None or response.get("reprompt"):
-            problems.append("a permission request with shouldEndSession or a reprompt")
-        return problems
-    for element in _names(speech.get("ssml", "")):
-        if element.get("type") != "first" or not re.fullmatch(r"amzn1\.ask\.person\.[\w.-]+", element.get("personId", "")):
-            problems.append(f"alexa:name without type first and a person id: {element}")
+        return problems + _permission_request_problems(response, directives)
+    problems += _name_problems(speech.get("ssml", ""))
     if ends is not True:
-        reprompt = (response.get("reprompt") or {}).get("outputSpeech")
-        if not reprompt:
-            problems.append("session stays open without a reprompt")
-        else:
-            problems += [f"reprompt: {p}" for p in ssml_problems(reprompt.get("ssml", ""))]
+        problems += _open_session_problems(response)
     return problems
+
+
+def _permission_request_problems(response: dict, directives: list) -> list[str]:
+    """Alexa speaks its own permission question next: per Amazon's "Set Up Voice Permissions for
+    Reminders", the skill sends the directive with no reprompt and leaves shouldEndSession out."""
+    problems = []
+    for directive in directives:
+        if directive.get("type") == "Connections.SendRequest":
+            payload = directive.get("payload") or {}
+            if directive.get("name") != "AskFor" or payload.get("@type") != "AskForPermissionsConsentRequest" \
+                    or payload.get("permissionScope") != "alexa::alerts:reminders:skill:readwrite":
+                problems.append(f"not a reminders permission request: {directive}")
+    if response.get("shouldEndSession") is not None or response.get("reprompt"):
+        problems.append("a permission request with shouldEndSession or a reprompt")
+    return problems
+
+
+def _name_problems(ssml: str) -> list[str]:
+    """Each ``alexa:name`` must ask for the first name of an Alexa person id."""
+    return [f"alexa:name without type first and a person id: {element}" for element in _names(ssml)
+            if element.get("type") != "first"
+            or not re.fullmatch(r"amzn1\.ask\.person\.[\w.-]+", element.get("personId", ""))]
+
+
+def _open_session_problems(response: dict) -> list[str]:
+    """A session left open needs a reprompt, itself valid SSML."""
+    reprompt = (response.get("reprompt") or {}).get("outputSpeech")
+    if not reprompt:
+        return ["session stays open without a reprompt"]
+    return [f"reprompt: {p}" for p in ssml_problems(reprompt.get("ssml", ""))]
 
 
 def _names(ssml: str) -> list[dict]:

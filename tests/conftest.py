@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile  # noqa: E402
 
 import pytest
-
-import tempfile  # noqa: E402
 
 os.environ.setdefault("ASK_SDK_VERIFY_SIGNATURE", "true")
 # Anything that builds a store from the environment writes here, never into the work tree.
@@ -15,8 +14,8 @@ os.environ["SQLITE_PATH"] = os.path.join(tempfile.mkdtemp(prefix="bsc-tests-"), 
 os.environ.pop("DYNAMODB_TABLE", None)
 os.environ.pop("PERSISTENCE", None)
 
-from skill_dev.envelopes import Session  # noqa: E402
 from skill.skill_builder import build_lambda_handler  # noqa: E402
+from skill_dev.envelopes import Session  # noqa: E402
 
 from .alexa_rules import assert_valid, plain  # noqa: E402
 
@@ -109,3 +108,24 @@ def live_server(tmp_path_factory):
         yield server.start()
     finally:
         server.stop()
+
+
+#: Tests that take seconds: walks of every state, node (virtual-alexa, apl-suggester), real servers
+#: (gunicorn, waitress, moto_server), building the Lambda bundle, the SAM transform. `make test-fast`
+#: leaves them out while you work; `make test` (and CI) runs everything.
+SLOW_MODULES = {"test_resolver_agreement", "test_lambda_bundle", "test_load", "test_e2e_virtual_alexa", "test_serve",
+                "test_two_devices", "test_persistence_dynamodb", "test_template", "test_certification"}
+SLOW_TESTS = {
+    "test_every_document_is_valid_by_amazons_validator_and_every_response_within_the_limits",
+    "test_every_response_is_valid_for_alexa", "test_every_slot_value_and_synonym_resolves_in_every_slotted_sample",
+    "test_the_corpus_resolves_with_virtual_alexa", "test_resume_across_a_restart_of_the_web_server",
+    "test_the_web_endpoint_answers_4xx_or_a_valid_response", "test_the_validator_reports_a_broken_document",
+    "test_a_script_over_http_against_the_real_endpoint",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in SLOW_MODULES or getattr(item, "originalname", item.name) in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)

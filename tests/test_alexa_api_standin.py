@@ -22,8 +22,16 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model.services import ApiConfiguration, ServiceException
 from ask_sdk_model.services.reminder_management import (
-    AlertInfo, PushNotification, PushNotificationStatus, Recurrence, ReminderManagementServiceClient,
-    ReminderRequest, SpokenInfo, SpokenText, Trigger, TriggerType,
+    AlertInfo,
+    PushNotification,
+    PushNotificationStatus,
+    Recurrence,
+    ReminderManagementServiceClient,
+    ReminderRequest,
+    SpokenInfo,
+    SpokenText,
+    Trigger,
+    TriggerType,
 )
 from ask_sdk_model.services.ups import UpsServiceClient
 
@@ -187,10 +195,12 @@ def _with(body: dict, *path_and_value) -> dict:
     (lambda b: _with(b, "trigger", "scheduledTime", "2026-03-02T08:00:00Z"), "INVALID_TRIGGER_SCHEDULED_TIME_FORMAT"),
     (lambda b: _with(b, "trigger", "scheduledTime", "tomorrow at eight"), "INVALID_TRIGGER_SCHEDULED_TIME_FORMAT"),
     (lambda b: _with(b, "trigger", "recurrence", "recurrenceRules", []), "INVALID_RECURRENCE_RULE"),
-    (lambda b: _with(b, "trigger", "recurrence", "recurrenceRules", ["FREQ=DAILY;BYHOUR=24"]), "INVALID_RECURRENCE_RULE"),
+    (lambda b: _with(b, "trigger", "recurrence", "recurrenceRules", ["FREQ=DAILY;BYHOUR=24"]),
+     "INVALID_RECURRENCE_RULE"),
     (lambda b: _with(b, "trigger", "recurrence", "recurrenceRules", ["FREQ=FORTNIGHTLY"]), "INVALID_RECURRENCE_RULE"),
     (lambda b: _with(b, "trigger", "recurrence", "recurrenceRules", ["BYHOUR=8"]), "INVALID_RECURRENCE_RULE"),
-    (lambda b: _with(b, "trigger", "recurrence", "recurrenceRules", ["FREQ=WEEKLY;BYDAY=XX"]), "INVALID_RECURRENCE_RULE"),
+    (lambda b: _with(b, "trigger", "recurrence", "recurrenceRules", ["FREQ=WEEKLY;BYDAY=XX"]),
+     "INVALID_RECURRENCE_RULE"),
     (lambda b: _with(b, "trigger", "recurrence", "endDateTime", "2026-03-01T00:00:00.000"), "INVALID_RECURRENCE_RULE"),
     (lambda b: _with(b, "trigger", "recurrence", {"freq": "HOURLY"}), "INVALID_RECURRENCE_RULE"),
     (lambda b: _with(b, "trigger", {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 0}), "INVALID_TRIGGER_OFFSET"),

@@ -50,15 +50,15 @@ import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill_dev import skill_package
-from skill_dev.envelopes import Session
-from skill_dev.resolver import Resolver
 from skill.engine import Coach, CoachState
 from skill.handlers.session import UNDECLARED_INTERFACES
-from skill_dev.interaction_model import INVOCATION_NAME, model_path
 from skill.localization import LOCALES
 from skill.persistence.sqlite import SQLiteAdapter
 from skill.skill_builder import build_lambda_handler
+from skill_dev import skill_package
+from skill_dev.envelopes import Session
+from skill_dev.interaction_model import INVOCATION_NAME, model_path
+from skill_dev.resolver import Resolver
 
 from .alexa_rules import empty_response_problems, plain, response_problems
 from .test_every_response import all_states

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from skill.skill_builder import build_lambda_handler
 from skill_dev.audio import wav_seconds
 from skill_dev.chat import NEAREST_THRESHOLD, Chat, InProcess
 from skill_dev.resolver import Resolver
-from skill.skill_builder import build_lambda_handler
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "sample_conversation.txt"

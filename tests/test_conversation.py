@@ -44,8 +44,9 @@ def test_full_quick_routine_with_next_each_time(convo):
 
 
 def test_every_routine_runs_to_completion(lambda_handler):
-    from .conftest import Conversation
     from skill.content import LIBRARY
+
+    from .conftest import Conversation
 
     for routine in LIBRARY.routines.values():
         convo = Conversation(lambda_handler)

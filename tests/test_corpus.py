@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from skill_dev.envelopes import Session
-from skill_dev.resolver import Resolver
 from skill.engine import Coach, CoachState
 from skill.engine.questions import ANSWERS, QUESTIONS, HurtOptions, LeaveOut
+from skill.localization import LOCALES
 from skill.skill_builder import build_lambda_handler
 from skill.speech import Say
+from skill_dev.envelopes import Session
 from skill_dev.interaction_model import build_model
-from skill.localization import LOCALES
+from skill_dev.resolver import Resolver
 
 from . import corpus
 from .alexa_rules import assert_valid, plain
@@ -82,7 +82,7 @@ def test_the_corpus_resolves_with_virtual_alexa():
     _need_node()
     theirs = virtual_alexa(ROOT / "interaction_models" / "en-US.json", [p.text for p in PHRASES])
     wrong = []
-    for phrase, their in zip(PHRASES, theirs):
+    for phrase, their in zip(PHRASES, theirs, strict=False):
         got = {"intent": their.get("intent") or their.get("type") or their.get("error"),
                "slots": slot_values(their.get("slots", {}))}
         if got != phrase.expected:

@@ -14,19 +14,19 @@ import sqlite3
 import pytest
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill_dev.envelopes import Session
-from skill_dev.resolver import Resolver
 from skill.engine import Coach, CoachState
 from skill.engine.questions import ANSWERS, QUESTIONS, DeleteData
 from skill.engine.reply import ForgetPerson
-from skill_dev.interaction_model import model_path
 from skill.persistence.dynamodb import DynamoDbAdapter
 from skill.persistence.sqlite import SQLiteAdapter
 from skill.skill_builder import build_lambda_handler
 from skill.speech import plain_text
+from skill_dev.dynamodb_server import REGION
+from skill_dev.interaction_model import model_path
+from skill_dev.resolver import Resolver
 
 from .conftest import Conversation
-from skill_dev.dynamodb_server import REGION
+
 # The moto_server fixtures of the DynamoDB tests: one server for this module, a table per test.
 from .test_persistence_dynamodb import aws_env, ddb, moto, stored_record, table  # noqa: F401
 

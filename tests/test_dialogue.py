@@ -18,9 +18,20 @@ import pytest
 from skill.content import LIBRARY
 from skill.engine import Coach, CoachState
 from skill.engine import state as state_module
-from skill.engine.questions import (QUESTIONS, ChooseRoutine, DeleteData, GoOn, HurtOptions, LeaveOut, NextPart,
-                                    OfferReminder, ReminderTime,
-                                    ResetPreferences, Resume, StartRoutine)
+from skill.engine.questions import (
+    QUESTIONS,
+    ChooseRoutine,
+    DeleteData,
+    GoOn,
+    HurtOptions,
+    LeaveOut,
+    NextPart,
+    OfferReminder,
+    ReminderTime,
+    ResetPreferences,
+    Resume,
+    StartRoutine,
+)
 from skill.engine.reply import ForgetPerson, SetReminder, ShowSafety, ShowStretch
 from skill.engine.state import RECORD_FIELDS, Preferences
 from skill.speech import plain_text
@@ -166,7 +177,7 @@ def test_after_a_condition_every_routine_leaves_its_stretches_out(condition_id, 
     assert narrated(replies) == expected
     left_out_names = {name(s) for s in leave_out}
     for r in replies:
-        for number, total, heard in HEADING.findall(words(r)):
+        for _number, total, heard in HEADING.findall(words(r)):
             assert int(total) == len(expected) and heard not in left_out_names, heard
         assert_record_is_clean(r.state)
     assert "routine done" in words(replies[-1])
@@ -419,40 +430,83 @@ EXPECTED_PENDING = {
 }
 
 
+def _yes_starts_quick(said, state, reply):
+    assert "quick routine: 4 stretches" in said and "Stretch 1 of 4: knee to chest." in said
+
+
+def _yes_starts_hips(said, state, reply):
+    assert "Stretch 1 of 5: knee rotations." in said and state.routine == "hips"
+
+
+def _yes_carries_on(said, state, reply):
+    assert "Stretch 2 of 4: knee rotations." in said and state.routine == "quick"
+
+
+def _yes_resumes(said, state, reply):
+    assert said.startswith("Picking up where you left off.") and "Stretch 3 of 5" in said
+
+
+def _yes_skips_and_asks_to_leave_out(said, state, reply):
+    assert said.startswith("Okay, skipping knee to chest.") and state.pending == LeaveOut("knee_to_chest")
+
+
+def _yes_leaves_out(said, state, reply):
+    assert state.prefs.skip == ("knee_to_chest",) and "Stretch 1 of 3: knee rotations." in said
+
+
+def _yes_goes_on(said, state, reply):
+    assert "Stretch 1 of 2: cat cow." in said
+
+
+def _yes_plays_next_part(said, state, reply):
+    assert state.index > question_states()["next_part"].index and "Stretch" in said
+
+
+def _yes_resets(said, state, reply):
+    assert said.startswith("Done. Your preferences are back to the defaults.") and state.prefs == Preferences()
+
+
+def _yes_asks_the_time_again(said, state, reply):  # "yes" to "what time?" asks for the time again
+    assert state.pending == ReminderTime() and said.endswith("for example 8 AM?")
+
+
+def _yes_sets_reminder(said, state, reply):
+    assert said == "Setting your reminder." and state.reminder_asked
+    assert reply.effects == (SetReminder(NOW.hour, NOW.minute // 15 * 15, COACH.p("reminder_text")),)
+
+
+def _yes_deletes(said, state, reply):
+    assert said.startswith("Done. I've deleted your place, preferences and progress") and reply.end_session
+    assert state == CoachState() and reply.effects == (ForgetPerson(),)
+
+
+#: What "yes" does to each question (the kinds of question_states()).
+YES_CHECKS = {
+    "start": _yes_starts_quick, "choose": _yes_starts_quick,
+    "start_stale": _yes_starts_hips, "choose_default": _yes_starts_hips,
+    "choose_carry_on": _yes_carries_on,
+    "resume": _yes_resumes,
+    "hurt": _yes_skips_and_asks_to_leave_out,
+    "leave_out": _yes_leaves_out,
+    "go_on": _yes_goes_on,
+    "next_part": _yes_plays_next_part,
+    "reset_outside": _yes_resets, "reset_in_routine": _yes_resets,
+    "reminder_time": _yes_asks_the_time_again,
+    "offer_reminder": _yes_sets_reminder,
+    "delete_outside": _yes_deletes, "delete_in_routine": _yes_deletes,
+}
+#: The questions whose "yes" leaves a question waiting (another one, or the same again).
+YES_ASKS_AGAIN = ("hurt", "reminder_time")
+
+
 def check_yes(kind: str, reply) -> None:
     """What "yes" does to each question."""
-    said, state = words(reply), reply.state
-    if kind in ("start", "choose"):
-        assert "quick routine: 4 stretches" in said and "Stretch 1 of 4: knee to chest." in said
-    elif kind in ("start_stale", "choose_default"):
-        assert "Stretch 1 of 5: knee rotations." in said and state.routine == "hips"
-    elif kind == "choose_carry_on":
-        assert "Stretch 2 of 4: knee rotations." in said and state.routine == "quick"
-    elif kind == "resume":
-        assert said.startswith("Picking up where you left off.") and "Stretch 3 of 5" in said
-    elif kind == "hurt":
-        assert said.startswith("Okay, skipping knee to chest.") and state.pending == LeaveOut("knee_to_chest")
-    elif kind == "leave_out":
-        assert state.prefs.skip == ("knee_to_chest",) and "Stretch 1 of 3: knee rotations." in said
-    elif kind == "go_on":
-        assert "Stretch 1 of 2: cat cow." in said
-    elif kind == "next_part":
-        assert state.index > question_states()["next_part"].index and "Stretch" in said
-    elif kind.startswith("reset"):
-        assert said.startswith("Done. Your preferences are back to the defaults.") and state.prefs == Preferences()
-    elif kind == "reminder_time":  # "yes" to "what time?" asks for the time again
-        assert state.pending == ReminderTime() and said.endswith("for example 8 AM?")
-        return
-    elif kind == "offer_reminder":
-        assert said == "Setting your reminder." and state.reminder_asked
-        assert reply.effects == (SetReminder(NOW.hour, NOW.minute // 15 * 15, COACH.p("reminder_text")),)
-    elif kind.startswith("delete"):
-        assert said.startswith("Done. I've deleted your place, preferences and progress") and reply.end_session
-        assert state == CoachState() and reply.effects == (ForgetPerson(),)
-    else:  # pragma: no cover
+    check = YES_CHECKS.get(kind)
+    if check is None:  # pragma: no cover
         raise AssertionError(kind)
-    if kind != "hurt":
-        assert state.pending in (None, NextPart())
+    check(words(reply), reply.state, reply)
+    if kind not in YES_ASKS_AGAIN:
+        assert reply.state.pending in (None, NextPart())
 
 
 def test_the_question_states_cover_every_kind_of_question():

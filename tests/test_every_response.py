@@ -15,17 +15,28 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from skill.content import LIBRARY
-from skill_dev.envelopes import Session, resolved_slot
-from skill.skill_builder import build_lambda_handler
-from dataclasses import replace
-
 from skill.engine import Coach, CoachState, plan_for
-from skill.engine.questions import (ChooseRoutine, DeleteData, GoOn, HurtOptions, LeaveOut, NextPart, OfferReminder,
-                                    QUESTIONS, ReminderTime, ResetPreferences, Resume, StartRoutine)
+from skill.engine.questions import (
+    QUESTIONS,
+    ChooseRoutine,
+    DeleteData,
+    GoOn,
+    HurtOptions,
+    LeaveOut,
+    NextPart,
+    OfferReminder,
+    ReminderTime,
+    ResetPreferences,
+    Resume,
+    StartRoutine,
+)
 from skill.engine.state import Preferences
+from skill.skill_builder import build_lambda_handler
+from skill_dev.envelopes import Session, resolved_slot
 
 from .alexa_rules import expects_empty_response, response_problems
 
@@ -45,8 +56,8 @@ def all_states():
     """Every kind of state: outside and inside each routine, each place, each question, odd preferences."""
     history = (("2026-11-22", "quick"), ("2026-11-23", "hips"))
     outside = [CoachState(pending=pending, last=last, safety_said=said, notice=notice, history=history)
-               for pending in (None, StartRoutine(), StartRoutine("hips"), ResetPreferences(), Resume(), ChooseRoutine(),
-                               ChooseRoutine("hips"), ChooseRoutine(carry_on=True),
+               for pending in (None, StartRoutine(), StartRoutine("hips"), ResetPreferences(), Resume(),
+                               ChooseRoutine(), ChooseRoutine("hips"), ChooseRoutine(carry_on=True),
                                DeleteData(), ReminderTime(), OfferReminder("18:00"), OfferReminder("99:99"))
                for last in (None, "routines", "stretches", "help", "howto:cat_cow")
                for said in (False, True) for notice in (None, "reset")]

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
-from skill_dev.envelopes import Session
 from skill.engine import Coach, CoachState
 from skill.engine.habits import local_today, parse_time_of_day
 from skill.persistence.sqlite import SQLiteAdapter
 from skill.services import API_TIMEOUT_SECONDS
 from skill.skill_builder import build_lambda_handler
-
 from skill_dev.alexa_api import AlexaApiStandIn
+from skill_dev.envelopes import Session
+
 from .alexa_rules import assert_valid
 
 TOKEN = "test-api-token"
@@ -139,6 +139,17 @@ def test_no_token_or_an_unknown_zone_means_utc_without_a_call(api, handler, tmp_
 
 # --- streaks in local time ------------------------------------------------------------------------------
 
+def quick_routines_at(state: CoachState, *moments: datetime) -> CoachState:
+    """The quick routine done from start to end at each moment, one after the other."""
+    for moment in moments:
+        coach = Coach("en-US", moment)
+        reply = coach.start(state, "quick")
+        while reply.state.routine:
+            reply = coach.next(reply.state)
+        state = reply.state
+    return state
+
+
 def test_two_local_days_are_two_days_even_within_one_utc_day():
     """6 pm in California one evening (02:00 UTC the next day) and noon the next day: two local days."""
     evening = datetime(2026, 12, 2, 2, 0, tzinfo=timezone.utc)   # 1 Dec, 18:00 in LA
@@ -146,13 +157,8 @@ def test_two_local_days_are_two_days_even_within_one_utc_day():
     assert local_today(evening, LA).isoformat() == "2026-12-01"
     assert local_today(noon, LA).isoformat() == "2026-12-02"
     assert local_today(evening, None) == local_today(noon, None)  # in UTC it was one day
-    state = CoachState(safety_said=True, checks_said=True, time_zone=LA, reminder_asked=True)
-    for moment in (evening, noon):
-        coach = Coach("en-US", moment)
-        reply = coach.start(state, "quick")
-        while reply.state.routine:
-            reply = coach.next(reply.state)
-        state = reply.state
+    state = quick_routines_at(CoachState(safety_said=True, checks_said=True, time_zone=LA, reminder_asked=True),
+                              evening, noon)
     assert [day for day, _ in state.history] == ["2026-12-01", "2026-12-02"]
     progress = Coach("en-US", noon).how_am_i_doing(state)
     assert "2 day streak" in " ".join(getattr(s, "text", "") for s in progress.speech)
@@ -160,13 +166,7 @@ def test_two_local_days_are_two_days_even_within_one_utc_day():
 
 def test_in_utc_the_same_two_routines_make_one_day():
     evening, noon = datetime(2026, 12, 2, 2, 0, tzinfo=timezone.utc), datetime(2026, 12, 2, 20, 0, tzinfo=timezone.utc)
-    state = CoachState(safety_said=True, checks_said=True, reminder_asked=True)
-    for moment in (evening, noon):
-        coach = Coach("en-US", moment)
-        reply = coach.start(state, "quick")
-        while reply.state.routine:
-            reply = coach.next(reply.state)
-        state = reply.state
+    state = quick_routines_at(CoachState(safety_said=True, checks_said=True, reminder_asked=True), evening, noon)
     assert [day for day, _ in state.history] == ["2026-12-02", "2026-12-02"]
 
 

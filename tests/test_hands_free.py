@@ -9,12 +9,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from skill import ssml
-from skill.narration import SOUND_SECONDS
 from skill.content import LIBRARY
 from skill.engine import Coach, CoachState
-from skill.engine.questions import HurtOptions, NextPart
 from skill.engine.coach import PART_MAX_SECONDS
+from skill.engine.questions import HurtOptions, NextPart
 from skill.engine.state import Preferences
+from skill.narration import SOUND_SECONDS
 from skill.speech import SECONDS_PER_WORD, plain_text
 
 from .alexa_rules import ssml_problems
@@ -38,8 +38,8 @@ def ssml_seconds(markup: str) -> float:
             + len(re.findall(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?", text)) * SECONDS_PER_WORD)
 
 
-def first_part(routine="quick", prefs=Preferences()):
-    return coach().hands_free(CoachState(safety_said=True, prefs=prefs), routine)
+def first_part(routine="quick", prefs: Preferences | None = None):
+    return coach().hands_free(CoachState(safety_said=True, prefs=prefs or Preferences()), routine)
 
 
 def all_parts(routine):

@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 
 from skill.content import LIBRARY
-from skill_dev.envelopes import Session, resolved_slot
 from skill.engine.state import RECORD_FIELDS
 from skill.logs import JsonFormatter
 from skill.persistence.sqlite import SQLiteAdapter
 from skill.skill_builder import build_lambda_handler
+from skill_dev.envelopes import Session, resolved_slot
 
 from .conftest import Conversation
 

@@ -13,8 +13,8 @@ import time
 import pytest
 from werkzeug.serving import make_server
 
-from skill_dev.envelopes import Session
 from skill.web import create_app
+from skill_dev.envelopes import Session
 
 from .alexa_rules import response_problems
 
@@ -146,7 +146,8 @@ def test_a_well_formed_chunked_body_is_served(server):
     assert status == 200 and not response_problems(body)
 
 
-@pytest.mark.parametrize("body", [b"[" * 60_000 + b"]" * 60_000, json.dumps(json.loads("{\"a\":" * 70 + "1" + "}" * 70)).encode()])
+@pytest.mark.parametrize("body", [b"[" * 60_000 + b"]" * 60_000,
+                                  json.dumps(json.loads("{\"a\":" * 70 + "1" + "}" * 70)).encode()])
 def test_deeply_nested_json_gets_400(server, body):
     assert_client_error(*post(server, body), 400)
 
@@ -157,31 +158,39 @@ def test_wrong_paths_and_methods_get_json_4xx(server):
     assert_client_error(*post(server, b"", method="PUT"), 405)
 
 
+def how_to(slots) -> dict:
+    """A HowToIntent request with these ``slots``, however odd."""
+    return envelope(request__intent={"name": "HowToIntent", "slots": slots})
+
+
 ALEXA_ODDITIES = {
     "missing session": envelope(session=DELETE),
     "missing context": envelope(context=DELETE),
     "missing session and context": envelope(session=DELETE, context=DELETE),
     "CanFulfillIntentRequest": envelope(request={"type": "CanFulfillIntentRequest", "requestId": "r",
                                                  "intent": {"name": "HowToIntent", "slots": {}}}),
-    "Alexa.Presentation.APL.UserEvent": envelope(request={"type": "Alexa.Presentation.APL.UserEvent", "requestId": "r"}),
+    "Alexa.Presentation.APL.UserEvent": envelope(request={"type": "Alexa.Presentation.APL.UserEvent",
+                                                          "requestId": "r"}),
     "Connections.Response": envelope(request={"type": "Connections.Response", "requestId": "r", "status": {}}),
     "Messaging.MessageReceived": envelope(request={"type": "Messaging.MessageReceived", "requestId": "r"}),
     "future type": envelope(request={"type": "Alexa.Future.Thing", "requestId": "r"}),
     "unknown intent": envelope(request__intent={"name": "BookAFlightIntent"}),
     "intent without a name": envelope(request__intent={}),
     "no slots": envelope(request__intent={"name": "HowToIntent"}),
-    "empty slots": envelope(request__intent={"name": "HowToIntent", "slots": {}}),
-    "slot without a value": envelope(request__intent={"name": "HowToIntent", "slots": {"stretch": {"name": "stretch"}}}),
-    "empty slot value": envelope(request__intent={"name": "HowToIntent", "slots": {"stretch": {"name": "stretch", "value": ""}}}),
-    "unmatched slot": envelope(request__intent={"name": "StartRoutineIntent", "slots": {"routine": {"name": "routine", "value": "zumba"}}}),
-    "numeric slot value": envelope(request__intent={"name": "HowToIntent", "slots": {"stretch": {"name": "stretch", "value": 42}}}),
-    "object slot value": envelope(request__intent={"name": "HowToIntent", "slots": {"stretch": {"name": "stretch", "value": {"x": 1}}}}),
-    "slots as a list": envelope(request__intent={"name": "HowToIntent", "slots": ["stretch"]}),
-    "slot as a string": envelope(request__intent={"name": "HowToIntent", "slots": {"stretch": "cat cow"}}),
+    "empty slots": how_to({}),
+    "slot without a value": how_to({"stretch": {"name": "stretch"}}),
+    "empty slot value": how_to({"stretch": {"name": "stretch", "value": ""}}),
+    "unmatched slot": envelope(request__intent={"name": "StartRoutineIntent",
+                                                "slots": {"routine": {"name": "routine", "value": "zumba"}}}),
+    "numeric slot value": how_to({"stretch": {"name": "stretch", "value": 42}}),
+    "object slot value": how_to({"stretch": {"name": "stretch", "value": {"x": 1}}}),
+    "slots as a list": how_to(["stretch"]),
+    "slot as a string": how_to({"stretch": "cat cow"}),
     "attributes as a list": envelope(session__attributes=[1, 2]),
     "attributes as a string": envelope(session__attributes="coach"),
     "state as a string": envelope(session__attributes={"coach": "quick routine"}),
-    "state with wrong field types": envelope(session__attributes={"coach": {"routine": 5, "index": "two", "prefs": []}}),
+    "state with wrong field types": envelope(session__attributes={"coach": {"routine": 5, "index": "two",
+                                                                            "prefs": []}}),
     "store metadata of the wrong shape": envelope(session__attributes={"store": [], "coach": {"routine": "quick"}}),
     "locale of the wrong type": envelope(request__locale=12),
     "unknown locale": envelope(request__locale="xx-YY"),

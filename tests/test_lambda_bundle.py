@@ -17,9 +17,8 @@ import pytest
 
 from skill_dev import build_lambda
 from skill_dev.build_lambda import ROOT
-from skill_dev.envelopes import Session
-
 from skill_dev.dynamodb_server import CREDENTIALS, REGION, MotoServer, create_table, dynamodb_client
+from skill_dev.envelopes import Session
 
 
 def _build(tmp_path_factory, name: str, python_version: str):

@@ -6,9 +6,9 @@ import io
 import json
 import logging
 
-from skill_dev.envelopes import Session, resolved_slot
 from skill.logs import JsonFormatter
 from skill.persistence.keys import log_id
+from skill_dev.envelopes import Session, resolved_slot
 
 from .conftest import Conversation
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from skill_dev import interaction_model
 from skill.content import LIBRARY
 from skill.handlers import handled_intents
+from skill_dev import interaction_model
 
 MODELS = sorted((Path(__file__).resolve().parent.parent / "interaction_models").glob("*.json"))
 
@@ -76,8 +76,9 @@ def test_samples_are_unique_and_use_declared_slots(model):
 
 def test_the_committed_models_are_what_the_content_generates():
     for path in MODELS:
-        assert path.read_text(encoding="utf-8") == interaction_model.render(
-            interaction_model.build_model(path.stem)), f"{path.name} is stale: run python -m skill_dev.interaction_model"
+        expected = interaction_model.render(interaction_model.build_model(path.stem))
+        assert path.read_text(encoding="utf-8") == expected, \
+            f"{path.name} is stale: run python -m skill_dev.interaction_model"
 
 
 def test_invocation_name(model):

@@ -20,14 +20,14 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from boto3.dynamodb.types import TypeDeserializer
 
-from skill_dev.envelopes import Session
 from skill.engine.state import SCHEMA_VERSION, CoachState, Preferences, decode_record
 from skill.persistence import StoreConflict
 from skill.persistence.dynamodb import DynamoDbAdapter, from_dynamo, to_dynamo
 from skill.skill_builder import build_lambda_handler
+from skill_dev.dynamodb_server import REGION, MotoServer, client_environment, create_table, dynamodb_client
+from skill_dev.envelopes import Session
 
 from .conftest import Conversation
-from skill_dev.dynamodb_server import REGION, MotoServer, client_environment, create_table, dynamodb_client
 
 FRESH_START = "I couldn't read your saved progress, so we're starting fresh"
 UNHANDLED = "unhandled error in skill"
@@ -367,7 +367,8 @@ def test_store_outage_mid_routine_is_survived_and_caught_up(own_moto, caplog):
 
     convo.say("AMAZON.NextIntent")
     assert "Stretch 3 of 4" in convo.speech
-    assert convo.last["sessionAttributes"]["store"] == {"loaded": True, "dirty": False, "rev": 1}  # the table was recreated empty: merged and written as revision 1
+    # The table was recreated empty: merged and written as revision 1.
+    assert convo.last["sessionAttributes"]["store"] == {"loaded": True, "dirty": False, "rev": 1}
     record = stored_record(ddb, table, user)
     assert record["routine"] == "quick" and record["index"] == 2 and record["stretch"] == convo.state["stretch"]
     assert adapter.get_attributes(envelope_for(convo.session)) == record

@@ -11,9 +11,9 @@ import urllib.request
 
 import pytest
 
-from skill_dev.envelopes import Session
 from skill.persistence.sqlite import SQLiteAdapter
 from skill.skill_builder import build_lambda_handler
+from skill_dev.envelopes import Session
 
 from .conftest import Conversation
 from .servers import GunicornServer
@@ -131,7 +131,7 @@ def test_two_processes_share_one_file(tmp_path):
     workers = [subprocess.Popen([sys.executable, "-c", script, name], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True) for name in ("a", "b")]
     outputs = [w.communicate(timeout=120) for w in workers]
-    for worker, (out, err) in zip(workers, outputs):
+    for worker, (out, err) in zip(workers, outputs, strict=False):
         assert worker.returncode == 0, err
         assert out.strip() == "400"
     rows = dict(sqlite3.connect(path).execute("SELECT id, data FROM user_state").fetchall())

@@ -15,12 +15,12 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skill_dev.envelopes import Session
 from skill.engine import CoachState
 from skill.engine.state import LATEST_TIME, MAX_RECORD_BYTES, decode_record
 from skill.persistence.sqlite import SQLiteAdapter
 from skill.skill_builder import build_lambda_handler
 from skill.web import create_app
+from skill_dev.envelopes import Session
 
 from .alexa_rules import expects_empty_response, response_problems
 from .test_every_response import LANGUAGE_MODEL

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from skill_dev.resolver import Resolver
 from skill.localization import LOCALES
+from skill_dev.resolver import Resolver
 
 ROOT = Path(__file__).resolve().parent.parent
 E2E = ROOT / "e2e"
@@ -74,7 +74,7 @@ def compare(model: Path, utterances: list[str]) -> tuple[int, list]:
     resolver = Resolver.from_file(model)
     theirs = virtual_alexa(model, utterances)
     differences = []
-    for utterance, their in zip(utterances, theirs):
+    for utterance, their in zip(utterances, theirs, strict=False):
         mine = ours(resolver, utterance)
         if their.get("intent") != mine["intent"] or their.get("slots", {}) != mine["slots"]:
             differences.append((utterance, their, mine))

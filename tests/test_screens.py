@@ -15,12 +15,12 @@ import pytest
 
 from skill import narration, presentation
 from skill.content import LIBRARY
-from skill_dev.envelopes import VIEWPORTS, Session
-from skill.engine import Coach, CoachState, ShowStretch, plan_for
+from skill.engine import Coach, CoachState, plan_for
 from skill.handlers.touch import BUTTON_INTENTS
 from skill.localization import phrases_for
 from skill.skill_builder import build_lambda_handler
 from skill.speech import Mark, Say, offsets
+from skill_dev.envelopes import VIEWPORTS, Session
 
 from .alexa_rules import MAX_RESPONSE_BYTES, response_problems
 from .test_every_response import LANGUAGE_MODEL, all_states
@@ -107,7 +107,8 @@ def test_an_unknown_or_odd_viewport_gets_the_medium_hub_layout():
     envelope = session.intent("AMAZON.NextIntent")
     envelope["context"]["Viewport"] = {"shape": "RECTANGLE"}  # no sizes, no dpi
     document = directives(HANDLER(envelope, None))[0]["document"]
-    assert document["mainTemplate"]["items"][0]["padding"] == f"{presentation.LAYOUTS['HUB_LANDSCAPE_MEDIUM'].padding}dp"
+    padding = presentation.LAYOUTS["HUB_LANDSCAPE_MEDIUM"].padding
+    assert document["mainTemplate"]["items"][0]["padding"] == f"{padding}dp"
 
 
 # --- touch ----------------------------------------------------------------------------------------------

@@ -14,11 +14,11 @@ from xml.etree import ElementTree
 
 import pytest
 
-from skill_dev import cli, skill_package
-from skill_dev.resolver import Resolver
 from skill.engine.state import HISTORY_LIMIT, PRACTICE_CAP, CoachState, Preferences
-from skill_dev.interaction_model import model_path
 from skill.localization import LOCALES
+from skill_dev import cli, skill_package
+from skill_dev.interaction_model import model_path
+from skill_dev.resolver import Resolver
 
 MANIFEST = json.loads(skill_package.COMMITTED.read_text())["manifest"]
 ARN = "arn:aws:lambda:eu-west-1:123456789012:function:back-stretch-coach-SkillFunction-1A2B3C"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skill import ssml
 from skill.speech import Mark, Pause, Say
@@ -35,7 +37,8 @@ def test_adjacent_pauses_merge_and_marks_vanish():
     ("<speak><audio src='soundbank://soundlibrary/musical/amzn_sfx_bell_timer_01'/><video/></speak>", "not a tag"),
     ("<speak><audio src='https://example.com/x.mp3'/></speak>", "sound library"),
     ("<speak><audio src='soundbank://soundlibrary/../x'/></speak>", "sound library"),
-    ("<speak>" + "<audio src='soundbank://soundlibrary/musical/amzn_sfx_bell_timer_01'/>" * 6 + "</speak>", "at most 5"),
+    ("<speak>" + "<audio src='soundbank://soundlibrary/musical/amzn_sfx_bell_timer_01'/>" * 6 + "</speak>",
+     "at most 5"),
     ('<speak><break time="11s"/></speak>', "longer than"),
     ('<speak><break time="12000ms"/></speak>', "longer than"),
     ('<speak><break time="5"/></speak>', "unit"),
@@ -78,7 +81,8 @@ def test_malformed_ssml_is_rejected(bad):
 
 @pytest.mark.parametrize("good", [
     "<speak>rock &amp; roll &#233; &#x263A; &quot;q&quot;</speak>",
-    '<speak><prosody rate="slow">x</prosody><break strength="strong"/><say-as interpret-as="digits">12</say-as></speak>',
+    '<speak><prosody rate="slow">x</prosody><break strength="strong"/>'
+    '<say-as interpret-as="digits">12</say-as></speak>',
     "<speak><p><s>one</s><s>two</s></p></speak>",
 ])
 def test_well_formed_ssml_is_accepted(good):
@@ -86,12 +90,8 @@ def test_well_formed_ssml_is_accepted(good):
     assert not ssml_problems(good)
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
-
-from skill.speech import Pause as P, Say as S  # noqa: E402
-
-segments = st.lists(st.one_of(st.builds(S, st.text(max_size=40)),
-                              st.builds(P, st.floats(min_value=0, max_value=45, allow_nan=False))), max_size=12)
+segments = st.lists(st.one_of(st.builds(Say, st.text(max_size=40)),
+                              st.builds(Pause, st.floats(min_value=0, max_value=45, allow_nan=False))), max_size=12)
 
 
 @settings(max_examples=300, deadline=None)

@@ -15,11 +15,11 @@ from datetime import datetime, timezone
 import pytest
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill_dev.envelopes import Session
-from skill_dev.gunicorn import GunicornServer
 from skill.engine.state import LATEST_TIME, MAX_RECORD_BYTES, CoachState, decode_record
 from skill.persistence.sqlite import SQLiteAdapter
 from skill.skill_builder import build_lambda_handler
+from skill_dev.envelopes import Session
+from skill_dev.gunicorn import GunicornServer
 
 from .alexa_rules import assert_valid
 from .conftest import Conversation

@@ -32,10 +32,10 @@ from samtranslator.model.exceptions import InvalidDocumentException
 from samtranslator.public.translator import ManagedPolicyLoader
 from samtranslator.translator.transform import transform
 
-from skill_dev.envelopes import Session
 from skill.persistence import store_from_env
 from skill.persistence.dynamodb import DynamoDbAdapter
 from skill.skill_builder import build_lambda_handler
+from skill_dev.envelopes import Session
 
 from .conftest import Conversation
 

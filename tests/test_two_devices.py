@@ -19,16 +19,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from skill.content import LIBRARY
-from skill_dev.envelopes import Session
-from skill_dev.gunicorn import GunicornServer
 from skill.engine import progress
 from skill.engine.state import decode_record
 from skill.persistence.dynamodb import DynamoDbAdapter
 from skill.persistence.sqlite import SQLiteAdapter
 from skill.skill_builder import build_lambda_handler
+from skill_dev.dynamodb_server import REGION, MotoServer, client_environment, create_table, dynamodb_client
+from skill_dev.envelopes import Session
+from skill_dev.gunicorn import GunicornServer
 
 from .alexa_rules import assert_valid
-from skill_dev.dynamodb_server import REGION, MotoServer, client_environment, create_table, dynamodb_client
 
 TODAY = datetime(2026, 11, 30, 19, 0, tzinfo=timezone.utc)
 YESTERDAY = TODAY - timedelta(days=1)

@@ -11,11 +11,10 @@ and bench/lambda_model.py compare the skill's DynamoDB cold start with it.
 
 import os
 
+import boto3
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_core.utils import is_request_type
-
-import boto3
 from botocore.config import Config
 
 _client = boto3.client("dynamodb", endpoint_url=os.environ.get("DYNAMODB_ENDPOINT_URL") or None,

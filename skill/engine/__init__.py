@@ -5,8 +5,8 @@ A :class:`Plan` (a routine made concrete) plus a small serialisable
 """
 
 from .coach import Coach
-from .reply import Effect, Reply, ShowSafety, ShowStretch
 from .plan import Plan, plan_for
+from .reply import Effect, Reply, ShowSafety, ShowStretch
 from .state import CoachState
 
 __all__ = ["Coach", "CoachState", "Effect", "Plan", "Reply", "ShowSafety", "ShowStretch", "plan_for"]

@@ -14,13 +14,12 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from .. import narration, ssml
-from ..content import LIBRARY, Library, Stretch
+from ..content import Library, Stretch, library_for
 from ..localization import Phrases, phrases_for
 from ..speech import Narration, Pause, Say, says
 from .plan import Plan, plan_for
 from .reply import Effect, Reply, ShowSafety, ShowStretch
 from .state import CoachState
-
 
 #: After this many times through a stretch, a person hears its short cues (unless they asked otherwise).
 BRIEF_AFTER = 3
@@ -29,10 +28,10 @@ AFTER_STRETCH = ("after_stretch", "after_stretch_2", "after_stretch_3")
 
 
 class CoachCore:
-    def __init__(self, locale: str | None = None, now: datetime | None = None, library: Library = LIBRARY,
+    def __init__(self, locale: str | None = None, now: datetime | None = None, library: Library | None = None,
                  person: str | None = None):
         self.p: Phrases = phrases_for(locale)
-        self.library = library
+        self.library = library if library is not None else library_for(self.p.locale)  # content in its language
         self.now = now or datetime.now(timezone.utc)
         #: A recognised speaker's opaque id (Alexa says their name; the coach never learns it), or None.
         self.person = person

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..speech import Narration, says
 from .core import CoachCore
 from .questions import OfferReminder, ReminderTime
-from .reply import (AskPermission, CancelReminders, ListReminders, Reply, ReminderOutcome, SetReminder)
+from .reply import AskPermission, CancelReminders, ListReminders, ReminderOutcome, Reply, SetReminder
 from .state import CoachState
 
 #: Alexa's AMAZON.TIME sends "08:00", or one of these for a part of the day.
@@ -47,27 +47,40 @@ def parse_time_of_day(value: str | None) -> tuple[int, int] | None:
     if text in ("noon", "midday"):
         return 12, 0
     match = _SPOKEN.match(text)
-    if not match:
-        return None
+    return _spoken_time_of_day(match) if match else None
+
+
+def _spoken_time_of_day(match: re.Match) -> tuple[int, int] | None:
+    """The time said in words (a match of ``_SPOKEN``), on the 24-hour clock; None if it isn't one."""
     hour = int(match["hour"]) if match["hour"].isdigit() else _NUMBERS.get(match["hour"])
     minute_word = match["minute"] or "0"
     minute = 0 if minute_word == "o'clock" else int(minute_word) if minute_word.isdigit() else _NUMBERS.get(
         minute_word, -1)
     if hour is None or not 0 <= minute < 60:
         return None
-    if match["half"] == "half past":
+    hour, minute = _past_or_to(match["half"], hour, minute)
+    return _on_24_hour_clock(hour, minute, match["ampm"], match["part"])
+
+
+def _past_or_to(half: str | None, hour: int, minute: int) -> tuple[int, int]:
+    """The hour and minute with "half past", "quarter past" or "quarter to" applied, when one was said."""
+    if half == "half past":
         minute = 30
-    elif match["half"] == "quarter past":
+    elif half == "quarter past":
         minute = 15
-    elif match["half"] == "quarter to":
+    elif half == "quarter to":
         hour, minute = hour - 1, 45
-    pm = (match["ampm"] or "").startswith("p") or match["part"] in ("afternoon", "evening") or (
-        match["part"] == "night" and hour >= 6)
-    if hour > 23 or (hour > 12 and (match["ampm"] or match["part"])):
+    return hour, minute
+
+
+def _on_24_hour_clock(hour: int, minute: int, ampm: str | None, part: str | None) -> tuple[int, int] | None:
+    """A spoken hour (1-12, or 0-23 if neither "am"/"pm" nor a part of the day was said) on the 24-hour clock."""
+    pm = (ampm or "").startswith("p") or part in ("afternoon", "evening") or (part == "night" and hour >= 6)
+    if hour > 23 or (hour > 12 and (ampm or part)):
         return None
     if hour <= 12 and pm and hour != 12:
         hour += 12
-    elif hour == 12 and ((match["ampm"] or "").startswith("a")):
+    elif hour == 12 and ((ampm or "").startswith("a")):
         hour = 0
     return hour, minute
 

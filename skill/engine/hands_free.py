@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from .. import narration, ssml
 from ..speech import Narration, Say, duration, offsets, says
-from .core import CoachState, CoachCore
+from .core import CoachCore, CoachState
 from .plan import Plan
 from .questions import NextPart
 from .reply import Reply
@@ -57,14 +57,16 @@ class HandsFree(CoachCore):
 
     @staticmethod
     def _timeline(speech: list) -> tuple[tuple[int, int, int], ...]:
-        """(stretch index, start ms, length ms) for each stretch; the lead belongs to the first, the close to the last."""
+        """(stretch index, start ms, length ms) for each stretch.
+
+        The lead belongs to the first stretch, the close to the last."""
         marks = sorted((t, int(name.split(":")[1])) for name, t in offsets(speech).items()
                        if name.startswith(narration.SEGMENT))
         total = duration(speech)
         starts = [0.0] + [t for t, _ in marks[1:]]
         ends = starts[1:] + [total]
         return tuple((index, round(start * 1000), round((end - start) * 1000))
-                     for (_, index), start, end in zip(marks, starts, ends))
+                     for (_, index), start, end in zip(marks, starts, ends, strict=False))
 
     def settle(self, state: CoachState) -> CoachState:
         """Where the person is after a hands-free response, from how long ago it began.

@@ -34,8 +34,6 @@ class Information(CoachCore):
         minutes = self.p.minutes(plan.seconds(self.p, index + 1))
         if left <= 0:
             line = self.p("how_many_left_none")
-        elif left == 1:
-            line = self.p("how_many_left_one", minutes=minutes)
         else:
             line = self.p("how_many_left", count=left, minutes=minutes)
         return self._then_carry_on(state, says(line))
@@ -92,7 +90,7 @@ class Information(CoachCore):
         if not week:
             line = self.p("progress_none") if not state.history else self.p("progress_none_this_week")
         else:
-            line = self.p("progress_week_one" if week == 1 else "progress_week", count=week)
+            line = self.p("progress_week", count=week)
             if streak >= 2:
                 line = f"{line} {self.p('progress_streak', days=streak)}"
         return self._then_carry_on(state, (Say(line),))

@@ -38,7 +38,7 @@ class Navigation(CoachCore):
         safety, state = self._safety_first(state)
         if not state.checks_said:
             safety, state = (*safety, Say(self.p("check_first"))), replace(state, checks_said=True)
-        intro = [*lead, *safety, Say(self.p("routine_intro_one" if plan.total == 1 else "routine_intro",
+        intro = [*lead, *safety, Say(self.p("routine_intro",
                                             routine=routine.name, count=plan.total,
                                             minutes=self.p.minutes(plan.seconds(self.p)),
                                             space=self.p("space_needed")))]

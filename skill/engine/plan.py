@@ -8,18 +8,20 @@ holds are lengthened or shortened within safe bounds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .. import narration
-from ..content import EQUIPMENT, Library, Routine, Stretch
-from ..content.schema import ALTERNATIVES
+from ..content import LIBRARY, Library, Routine, Stretch
 from ..content.schema import MAX_HOLD_SECONDS, MIN_HOLD_SECONDS
 from ..localization import Phrases
 from .state import MAX_HOLD_OFFSET, MIN_HOLD_OFFSET, Preferences
 
 #: How far "make holds longer/shorter" may move a hold, in seconds, and by how much each time.
 HOLD_STEP = 5
+
+#: Nobody's changes yet: the preferences ``plan_for`` plans with when given none (frozen, so one can be shared).
+NO_PREFERENCES = Preferences()
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Plan:
     stretches: tuple[Stretch, ...]
     hold_offset: int = 0
     changes: tuple[Change, ...] = ()
+    #: The content it was planned from, in the person's language (for the equipment's names).
+    library: Library = field(default=LIBRARY, compare=False, repr=False)
 
     @property
     def easier(self) -> bool:
@@ -90,7 +94,8 @@ class Plan:
         needed: list[str] = []
         for stretch in self.stretches:
             for item in stretch.equipment:
-                spoken = ALTERNATIVES[item] if item in self.missing else EQUIPMENT[item]
+                spoken = (self.library.alternatives[item] if item in self.missing
+                          else self.library.spoken_equipment[item])
                 if spoken not in needed:
                     needed.append(spoken)
         return needed
@@ -111,7 +116,7 @@ def _stretch_seconds(stretch: Stretch, p: Phrases, hold_seconds: int | None, eas
     return narration.stretch_seconds(stretch, p, hold_seconds, easier, tempo, repeats)
 
 
-def plan_for(library: Library, routine_id: str, prefs: Preferences = Preferences(),
+def plan_for(library: Library, routine_id: str, prefs: Preferences = NO_PREFERENCES,
              leave_out: tuple[str, ...] = ()) -> Plan:
     """The routine for this person; ``leave_out`` drops stretches for this session only (a health condition)."""
     routine = library.routine(routine_id)
@@ -125,9 +130,9 @@ def plan_for(library: Library, routine_id: str, prefs: Preferences = Preferences
         if missing is None:
             chosen.append(stretch)
             continue
-        if all(e in ALTERNATIVES for e in stretch.equipment if e in prefs.missing):
+        if all(e in library.alternatives for e in stretch.equipment if e in prefs.missing):
             chosen.append(stretch)  # done with something from home instead
-            changes.append(Change(stretch, missing, None, ALTERNATIVES[missing]))
+            changes.append(Change(stretch, missing, None, library.alternatives[missing]))
             continue
         substitute = library.stretches.get(stretch.without_equipment or "")
         if (substitute is not None and substitute.id not in routine.stretch_ids
@@ -137,4 +142,4 @@ def plan_for(library: Library, routine_id: str, prefs: Preferences = Preferences
         else:
             changes.append(Change(stretch, missing, None))
     offset = min(max(prefs.hold_offset, MIN_HOLD_OFFSET), MAX_HOLD_OFFSET)
-    return Plan(routine, tuple(chosen), offset, tuple(changes))
+    return Plan(routine, tuple(chosen), offset, tuple(changes), library)

@@ -362,21 +362,31 @@ def decode(raw: Any) -> Question | None:
     if raw is None:
         return None
     if isinstance(raw, str):
-        if len(raw) > MAX_FIELD_CHARS:
-            raise ValueError("too long")
-        kind, _, arg = raw.partition(":")
-        if raw in _LEGACY:
-            return _LEGACY[raw]
-        legacy = {"start": lambda: StartRoutine(arg, again=True), "skip": lambda: HurtOptions(arg),
-                  "skip_forever": lambda: LeaveOut(arg)}
-        if kind in legacy and arg:
-            return legacy[kind]()
-        raise ValueError("unknown question")
+        return _decode_legacy(raw)
     if not isinstance(raw, Mapping):
         raise TypeError("expected an object")
     cls = QUESTIONS.get(raw.get("q"))  # type: ignore[arg-type]
     if cls is None:
         raise ValueError("unknown question")
+    return cls(**_decode_fields(cls, raw))
+
+
+def _decode_legacy(raw: str) -> Question:
+    """A question from its string form in a session from before questions were typed ("start", "skip:<stretch id>")."""
+    if len(raw) > MAX_FIELD_CHARS:
+        raise ValueError("too long")
+    kind, _, arg = raw.partition(":")
+    if raw in _LEGACY:
+        return _LEGACY[raw]
+    legacy = {"start": lambda: StartRoutine(arg, again=True), "skip": lambda: HurtOptions(arg),
+              "skip_forever": lambda: LeaveOut(arg)}
+    if kind in legacy and arg:
+        return legacy[kind]()
+    raise ValueError("unknown question")
+
+
+def _decode_fields(cls: type, raw: Mapping) -> dict[str, Any]:
+    """The fields of question class ``cls`` present in ``raw``, each checked for its type and length."""
     values = {}
     for f in fields(cls):
         value = raw.get(f.name)
@@ -388,4 +398,4 @@ def decode(raw: Any) -> Question | None:
         if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
             raise ValueError(f"{f.name}: too long")
         values[f.name] = value
-    return cls(**values)
+    return values

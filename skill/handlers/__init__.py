@@ -6,18 +6,49 @@
 from .answers import NoHandler, YesHandler
 from .base import CoachIntentHandler
 from .comfort import EasierHandler, HealthConditionHandler, HurtsHandler, RedFlagHandler
-from .information import (AboutStretchHandler, HowManyLeftHandler, HowToHandler, ListRoutinesHandler,
-                          ListStretchesHandler, ProgressHandler, WhereAmIHandler)
 from .hands_free import AlwaysHandsFreeHandler, HandsFreeHandler, StepModeHandler
+from .information import (
+    AboutStretchHandler,
+    HowManyLeftHandler,
+    HowToHandler,
+    ListRoutinesHandler,
+    ListStretchesHandler,
+    ProgressHandler,
+    WhereAmIHandler,
+)
 from .launch import LaunchHandler, StartRoutineHandler
-from .preferences import (HaveEquipmentHandler, LongerHoldsHandler, MissingEquipmentHandler, MoreDetailHandler,
-                          ResetPreferencesHandler, ShorterHoldsHandler, ShorterInstructionsHandler, SoundsOffHandler,
-                          SoundsOnHandler)
-from .navigation import (NextHandler, PauseHandler, PreviousHandler, RepeatHandler, ResumeHandler, SkipHandler,
-                         StartOverHandler)
-from .session import (DeleteDataHandler, ErrorHandler, ExceptionEncounteredHandler, FallbackHandler, HelpHandler,
-                      SessionEndedHandler, StopHandler, UndeclaredInterfaceHandler, UnhandledRequestHandler)
+from .navigation import (
+    NextHandler,
+    PauseHandler,
+    PreviousHandler,
+    RepeatHandler,
+    ResumeHandler,
+    SkipHandler,
+    StartOverHandler,
+)
+from .preferences import (
+    HaveEquipmentHandler,
+    LongerHoldsHandler,
+    MissingEquipmentHandler,
+    MoreDetailHandler,
+    ResetPreferencesHandler,
+    ShorterHoldsHandler,
+    ShorterInstructionsHandler,
+    SoundsOffHandler,
+    SoundsOnHandler,
+)
 from .reminders import CancelReminderHandler, ListRemindersHandler, PermissionAnswerHandler, SetReminderHandler
+from .session import (
+    DeleteDataHandler,
+    ErrorHandler,
+    ExceptionEncounteredHandler,
+    FallbackHandler,
+    HelpHandler,
+    SessionEndedHandler,
+    StopHandler,
+    UndeclaredInterfaceHandler,
+    UnhandledRequestHandler,
+)
 from .touch import TouchHandler
 
 VOICE_HANDLERS = (

@@ -48,7 +48,8 @@ class SessionEndedHandler(AbstractRequestHandler):
         request = handler_input.request_envelope.request
         reason = getattr(getattr(request, "reason", None), "value", None)
         error = getattr(request, "error", None)
-        log.info("session ended", extra={"reason": reason, "error_type": getattr(getattr(error, "object_type", None), "value", None) if error else None})
+        error_type = getattr(getattr(error, "object_type", None), "value", None) if error else None
+        log.info("session ended", extra={"reason": reason, "error_type": error_type})
         return handler_input.response_builder.response
 
 

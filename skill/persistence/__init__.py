@@ -1,10 +1,12 @@
 """Where people's state is kept, chosen by configuration.
 
-| PERSISTENCE | store | settings |
-| --- | --- | --- |
-| ``sqlite`` (default) | SQLite file | ``SQLITE_PATH`` (default ``var/back-stretch-coach.sqlite3``; ``/tmp/…`` on Lambda) |
-| ``dynamodb`` (default when ``DYNAMODB_TABLE`` is set) | DynamoDB | ``DYNAMODB_TABLE``, ``DYNAMODB_ENDPOINT_URL`` (local servers), ``AWS_REGION`` |
-| ``none`` | nothing is remembered between sessions | |
+``PERSISTENCE`` chooses the store:
+
+* ``sqlite`` (the default): a SQLite file, ``SQLITE_PATH`` (default ``var/back-stretch-coach.sqlite3``;
+  ``/tmp/…`` on Lambda);
+* ``dynamodb`` (the default when ``DYNAMODB_TABLE`` is set): DynamoDB, with ``DYNAMODB_TABLE``,
+  ``DYNAMODB_ENDPOINT_URL`` (local servers) and ``AWS_REGION``;
+* ``none``: nothing is remembered between sessions.
 
 Neither boto3 nor the DynamoDB adapter is imported unless DynamoDB is chosen.
 """

@@ -31,8 +31,8 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-from . import REVISION, StoreConflict, expected_revision
 from ..snapstart import after_restore
+from . import REVISION, StoreConflict, expected_revision
 from .keys import record_key
 
 #: Alexa waits about 8 s and the function times out at 7 s: a read and a write, one try each, take at
@@ -152,7 +152,8 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
     def delete_attributes(self, request_envelope) -> None:
         """Delete the person's record ("delete my data", after a yes); deleting a missing record is no error."""
         try:
-            self.client.delete_item(TableName=self.table_name, Key={self.partition_key: {"S": record_key(request_envelope)}})
+            key = {self.partition_key: {"S": record_key(request_envelope)}}
+            self.client.delete_item(TableName=self.table_name, Key=key)
         except Exception as exc:
             raise self._fail("delete", exc) from None
 
