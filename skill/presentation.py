@@ -31,7 +31,7 @@ def card_for(effect: Effect, p: Phrases, library: Library | None = None) -> Card
     library = library or library_for(p.locale)  # the content in the phrases' language
     if isinstance(effect, ShowStretch):
         stretch = library.stretches.get(effect.stretch)
-        if stretch is None:
+        if stretch is None or not effect.narrated:  # a card for the stretch being coached, not for every answer
             return None
         title = p.localise(p("stretch_heading", number=effect.number, total=effect.total, name=stretch.name))
         lines = [p("position", position=library.positions[stretch.position]),

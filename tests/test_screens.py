@@ -300,3 +300,11 @@ def test_safety_advice_is_what_a_red_flag_shows_not_the_stretch():
     response = ask(in_routine(), intent="RedFlagIntent")
     assert directives(response) == []
     assert response["response"]["card"]["title"] == P("card_red_flag_title")
+
+
+def test_an_app_card_comes_with_a_coached_stretch_not_with_every_answer_in_a_routine():
+    coached = ask(in_routine(index=0), intent="AMAZON.NextIntent", screen=None)
+    assert coached["response"]["card"]["title"].startswith("Stretch 2 of 4")
+    side = ask(in_routine(index=1), intent="HowManyLeftIntent", screen=None)
+    assert "card" not in side["response"]
+    assert directives(ask(in_routine(index=1), intent="HowManyLeftIntent"))  # the screen still shows the place

@@ -193,7 +193,7 @@ class CoachCore:
             active = self._active(reply.state)
             if active is None:
                 return reply
-            shown = self._show(active[0], active[2])[0]
+            shown = replace(self._show(active[0], active[2])[0], narrated=False)
             reply = replace(reply, effects=(*reply.effects, shown))
         if reply.state.paused and not shown.paused:
             effects = tuple(replace(e, paused=True) if e is shown else e for e in reply.effects)

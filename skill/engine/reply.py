@@ -31,6 +31,8 @@ class ShowStretch(Effect):
     routine: str
     #: The person paused here: a screen offers Resume rather than Pause.
     paused: bool = False
+    #: The reply coaches this stretch (an app card shows it); False: it only says where the person is.
+    narrated: bool = True
 
 
 @dataclass(frozen=True)
