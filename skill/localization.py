@@ -97,15 +97,6 @@ class Phrases:
             template = template.get(form) or template["other"]
         return self.localise(template.format(**values))
 
-    @property
-    def catalog(self) -> Mapping[str, Template]:
-        """Every phrase of this locale, after the fallbacks (read-only use)."""
-        return self._catalog
-
-    def plural(self, count: int | float) -> str:
-        """The CLDR plural category of ``count`` in this locale's language ("one", "other", ...)."""
-        return plurals.category(self._rules, count)
-
     def localise(self, text: str) -> str:
         if self._pattern is None:
             return text

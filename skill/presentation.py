@@ -237,7 +237,7 @@ def _button(argument: str, p: Phrases, layout: Layout) -> dict:
                               "paddingLeft": "20dp", "paddingRight": "20dp"}}}
 
 
-def _commands(screen: Screen, positions: tuple[str, ...]) -> dict:
+def _commands(positions: tuple[str, ...]) -> dict:
     """User-defined commands: show a stretch, show a cue, count down (one second at a time)."""
     pictures = [{"type": "SetValue", "componentId": f"picture_{position}", "property": "display",
                  "value": f"${{picture == '{position}' ? 'normal' : 'none'}}"} for position in positions]
@@ -309,7 +309,7 @@ def render_document(screen: Screen, profile: str | None, p: Phrases) -> tuple[di
         "type": "APL", "version": APL_VERSION, "theme": "dark", "description": "Back Stretch Coach: the stretch",
         "background": _BACKGROUND,
         "graphics": {f"figure_{position}": _graphic(position) for position in positions},
-        "commands": _commands(screen, positions),
+        "commands": _commands(positions),
         "mainTemplate": {"parameters": ["payload"], "items": [{
             "type": "Container", "width": "100vw", "height": "100vh", "padding": f"{layout.padding}dp",
             "justifyContent": "spaceBetween", "items": [body, buttons]}]},

@@ -125,7 +125,7 @@ def _failure(error: Exception) -> ReminderOutcome:
     log.warning("reminders API failed", extra={"status": status, "error": type(error).__name__})
     if status in (401, 403) and code != "MAX_REMINDERS_EXCEEDED":
         return ReminderOutcome("no_permission")
-    if code == "MAX_REMINDERS_EXCEEDED" or status == 403:
+    if code == "MAX_REMINDERS_EXCEEDED":
         return ReminderOutcome("full")
     return ReminderOutcome("failed")
 

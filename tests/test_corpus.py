@@ -82,7 +82,7 @@ def test_the_corpus_resolves_with_virtual_alexa():
     _need_node()
     theirs = virtual_alexa(ROOT / "interaction_models" / "en-US.json", [p.text for p in PHRASES])
     wrong = []
-    for phrase, their in zip(PHRASES, theirs, strict=False):
+    for phrase, their in zip(PHRASES, theirs, strict=True):
         got = {"intent": their.get("intent") or their.get("type") or their.get("error"),
                "slots": slot_values(their.get("slots", {}))}
         if got != phrase.expected:

@@ -412,7 +412,8 @@ def question_states() -> dict[str, CoachState]:
         "delete_outside": COACH.delete_data(CoachState(safety_said=True, prefs=WITH_PREFS)).state,
         "delete_in_routine": COACH.delete_data(started("quick", prefs=WITH_PREFS)).state,
         "reminder_time": COACH.remind_daily(CoachState(safety_said=True)).state,
-        "offer_reminder": COACH.offer_reminder(CoachState(safety_said=True, history=TWO_DONE), ()).state,
+        "offer_reminder": COACH.offer_reminder(CoachState(safety_said=True, history=TWO_DONE, time_zone="UTC"),
+                                               ()).state,
     }
 
 
@@ -695,3 +696,12 @@ def test_legacy_pending_strings_decode_to_their_question(raw, expected):
     state = CoachState.from_session(json.dumps({"routine": "quick", "pending": raw}))
     assert state.pending == expected and type(state.pending) is type(expected)
     assert CoachState.from_dict({"pending": raw}).pending == expected
+
+
+def test_without_a_known_time_zone_the_reminder_offer_names_no_time_and_a_yes_asks_for_one():
+    offered = COACH.offer_reminder(CoachState(safety_said=True, history=TWO_DONE), ())
+    assert offered.state.pending == OfferReminder("") and offered.state.reminder_asked
+    assert words(offered).endswith("Would you like me to remind you to stretch every day?")
+    asked = COACH.yes(offered.state)
+    assert asked.state.pending == ReminderTime() and asked.effects == ()
+    assert words(asked).endswith("for example 8 AM?")

@@ -74,7 +74,7 @@ def compare(model: Path, utterances: list[str]) -> tuple[int, list]:
     resolver = Resolver.from_file(model)
     theirs = virtual_alexa(model, utterances)
     differences = []
-    for utterance, their in zip(utterances, theirs, strict=False):
+    for utterance, their in zip(utterances, theirs, strict=True):
         mine = ours(resolver, utterance)
         if their.get("intent") != mine["intent"] or their.get("slots", {}) != mine["slots"]:
             differences.append((utterance, their, mine))

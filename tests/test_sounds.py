@@ -50,7 +50,7 @@ def test_with_sounds_off_no_stretch_has_a_clip(stretch):
 
 @pytest.mark.parametrize("stretch", LIBRARY.stretches.values(), ids=lambda s: s.id)
 def test_with_sounds_off_only_the_clips_go_and_their_time_with_them(stretch):
-    for on, off in zip(every_narration(stretch, True), every_narration(stretch, False), strict=False):
+    for on, off in zip(every_narration(stretch, True), every_narration(stretch, False), strict=True):
         assert [s for s in on if not isinstance(s, Sound)] == list(off)  # every word and pause stays
         assert duration(on) - duration(off) == pytest.approx(sum(c.seconds for c in clips(on)))
     assert narration.stretch_seconds(stretch, P, sounds=False) == pytest.approx(
@@ -124,7 +124,7 @@ def test_with_sounds_off_make_it_easier_plays_no_clip():
 def test_with_sounds_off_a_whole_routine_is_shorter_by_its_clips_only():
     loud, quiet = step_by_step("quick", Preferences()), step_by_step("quick", QUIET)
     assert len(loud) == len(quiet)
-    for on, off in zip(loud, quiet, strict=False):
+    for on, off in zip(loud, quiet, strict=True):
         played = clips(ssml.within_clip_limit(on.speech))
         assert duration(ssml.within_clip_limit(on.speech)) - duration(off.speech) == pytest.approx(
             sum(c.seconds for c in played))

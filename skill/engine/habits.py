@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..speech import Narration, says
@@ -85,14 +85,19 @@ def _on_24_hour_clock(hour: int, minute: int, ampm: str | None, part: str | None
     return hour, minute
 
 
-def local_today(now, zone: str | None) -> date:
-    """Today's date where the person is (UTC when their time zone isn't known)."""
+def local_now(now: datetime, zone: str | None) -> datetime | None:
+    """The time where the person is, or None when their time zone isn't known (or can't be used)."""
     if zone:
         try:
-            return now.astimezone(ZoneInfo(zone)).date()
+            return now.astimezone(ZoneInfo(zone))
         except (ZoneInfoNotFoundError, ValueError):
             pass
-    return now.date()
+    return None
+
+
+def local_today(now: datetime, zone: str | None) -> date:
+    """Today's date where the person is (UTC when their time zone isn't known)."""
+    return (local_now(now, zone) or now).date()
 
 
 class Habits(CoachCore):
@@ -127,10 +132,9 @@ class Habits(CoachCore):
 
     def offer_reminder(self, state: CoachState, speech: Narration) -> Reply:
         """After a second finished routine: offer a daily reminder at about this time, once ever."""
-        local = self.now.astimezone(ZoneInfo(state.time_zone)) if state.time_zone else self.now
-        hour, minute = local.hour, (local.minute // 15) * 15
-        state = replace(state, reminder_asked=True)
-        return self._question(state, speech, OfferReminder(f"{hour:02d}:{minute:02d}"))
+        local = local_now(self.now, state.time_zone)
+        time = f"{local.hour:02d}:{local.minute // 15 * 15:02d}" if local is not None else ""
+        return self._question(replace(state, reminder_asked=True), speech, OfferReminder(time))
 
     def reminder_declined(self, state: CoachState) -> Reply:
         return self._end(replace(state, pending=None), says(self.p("reminder_never_again"), self.p("come_back")))
@@ -152,6 +156,11 @@ class Habits(CoachCore):
         else:  # no_permission (listing or cancelling), full, no_zone, failed, denied, not_answered
             line = self.p(f"reminder_{status}")
         return self._then_carry_on(state, says(line))
+
+    def after_call(self, state: CoachState, effect, outcome: ReminderOutcome) -> Reply:
+        """The reply once the handler layer has made a service call: what came of it, as any turn's reply is
+        finished (where the person is, for a screen)."""
+        return self._shown(self.reminder_result(state, effect, outcome))  # type: ignore[attr-defined]
 
     def permission_answer(self, state: CoachState, status: str | None, token: str | None) -> Reply:
         """Alexa asked the person for the reminders permission; ``status`` is their answer."""

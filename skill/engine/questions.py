@@ -293,20 +293,22 @@ class ReminderTime(Question):
 class OfferReminder(Question):
     """"Shall I remind you to stretch every day at 6 PM?" (once, after a second finished routine).
 
-    ``time`` is "HH:MM", the person's local time. A no is remembered: the offer is never made again.
+    ``time`` is "HH:MM", the person's local time, or "" when their time zone isn't known (a time read
+    off a UTC clock would be wrong): then a yes asks what time. A no is remembered: no second offer.
     """
 
     kind: ClassVar[str] = "offer_reminder"
-    time: str = "08:00"
+    time: str = ""
 
-    def _when(self) -> tuple[int, int]:
+    def _when(self) -> tuple[int, int] | None:
         hour, _, minute = self.time.partition(":")
         if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
-            return 8, 0
+            return None
         return int(hour), int(minute)
 
     def yes(self, coach, state):
-        return coach._set(state, *self._when())
+        when = self._when()
+        return coach._set(state, *when) if when else coach._question(state, (), ReminderTime())
 
     def no(self, coach, state):
         return coach.reminder_declined(state)
@@ -315,10 +317,16 @@ class OfferReminder(Question):
         return self.no(coach, state)
 
     def ask(self, coach, state):
-        return says(coach.p("reminder_offer", time=coach.spoken_time(*self._when())))
+        when = self._when()
+        if when is None:
+            return says(coach.p("reminder_offer_any_time"))
+        return says(coach.p("reminder_offer", time=coach.spoken_time(*when)))
 
     def reprompt(self, coach, state):
-        return says(coach.p("reminder_offer_reprompt", time=coach.spoken_time(*self._when())))
+        when = self._when()
+        if when is None:
+            return says(coach.p("reminder_offer_any_time_reprompt"))
+        return says(coach.p("reminder_offer_reprompt", time=coach.spoken_time(*when)))
 
 
 QUESTIONS: dict[str, type[Question]] = {

@@ -16,8 +16,6 @@ from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_core.utils.viewport import get_viewport_profile
 from ask_sdk_model import IntentRequest, Response, ResponseEnvelope
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
-from ask_sdk_model.interfaces.connections import SendRequestDirective
 from ask_sdk_model.ui import SimpleCard
 
 from .. import presentation, ssml, turn
@@ -92,11 +90,16 @@ def build_response(builder: ResponseFactory, reply: Reply, locale: str | None = 
             builder.set_card(SimpleCard(title=card.title, content=card.text))
     shown = presentation.screen_for(reply.speech, reply.effects, p) if screen else None
     if shown is not None:
+        # Imported here: only devices with a screen need it, and a speaker's cold start shouldn't pay for it.
+        from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
         document, data = presentation.render_document(shown, screen, p)
         builder.add_directive(RenderDocumentDirective(token=presentation.APL_TOKEN, document=document,
                                                       datasources=data))
     permission = next((e for e in reply.effects if isinstance(e, AskPermission)), None)
     if permission is not None:
+        from ask_sdk_model.interfaces.connections import SendRequestDirective  # only the permission turn needs it
+
         # Alexa asks the person next and answers with a Connections.Response request; as in Amazon's
         # reminders sample, the response leaves shouldEndSession out and has no reprompt.
         builder.add_directive(SendRequestDirective(

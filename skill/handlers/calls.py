@@ -33,4 +33,4 @@ def carry_out(handler_input, coach: Coach, reply: Reply) -> Reply:
         outcome = services.cancel_reminders(handler_input)
     else:  # pragma: no cover - SERVICE_EFFECTS lists only the three above
         return reply
-    return coach._shown(coach.reminder_result(state, effect, outcome))
+    return coach.after_call(state, effect, outcome)

@@ -46,11 +46,14 @@ class TouchHandler(AbstractRequestHandler):
         missing = set(BUTTON_INTENTS.values()) - set(self.by_intent)
         if missing:
             raise ValueError(f"buttons without a voice handler: {sorted(missing)}")
+        if set(BUTTON_INTENTS) != set(presentation.BUTTONS):
+            raise ValueError("the screen's buttons and the intents they stand for differ")
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("Alexa.Presentation.APL.UserEvent")(handler_input) and touched(handler_input) is not None
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        voice = self.by_intent[BUTTON_INTENTS[touched(handler_input)]]
-        log.info("button pressed", extra={"button": touched(handler_input)})
+        button = touched(handler_input)
+        voice = self.by_intent[BUTTON_INTENTS[button]]
+        log.info("button pressed", extra={"button": button})
         return run(handler_input, lambda coach, state: voice.act(coach, state, handler_input))
