@@ -16,6 +16,9 @@ two rules for cost:
 * **Forgotten on request.** A reply carrying :class:`ForgetPerson` ("delete my
   data", after a yes) deletes the person's record instead of saving, and its
   fresh state is never written back; the log says only that it happened.
+* **Forgotten when the skill is disabled.** :class:`ForgetAccount` (the
+  ``SkillDisabled`` event) deletes every record of the account through the
+  store's ``delete_account``.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from ask_sdk_core.response_helper import ResponseFactory
 
 from . import ssml, turn
 from .engine import CoachState
-from .engine.reply import ForgetPerson
+from .engine.reply import ForgetAccount, ForgetPerson
 from .engine.state import (
     MAX_RECORD_BYTES,
     decode_record,
@@ -43,7 +46,7 @@ from .handlers.base import locale_of, request_time, session_attributes
 from .handlers.comfort import HEALTH_INTENTS
 from .localization import phrases_for
 from .persistence import REVISION, StoreConflict, revision
-from .persistence.keys import log_id
+from .persistence.keys import log_id, user_id
 from .speech import says
 from .turn import STORE_KEY, StoreFlags
 
@@ -156,6 +159,9 @@ class SaveState(AbstractResponseInterceptor):
         self.store = store
 
     def process(self, handler_input, response):
+        if any(isinstance(effect, ForgetAccount) for effect in turn.effects_out(handler_input)):
+            self._forget_account(handler_input)
+            return
         handled = turn.state_out(handler_input)
         flags = turn.store_flags(handler_input)
         if handled is None:
@@ -176,6 +182,22 @@ class SaveState(AbstractResponseInterceptor):
             if state is not handled:  # stamped or merged here: the handler's copy is stale
                 session[turn.STATE_KEY] = state.to_session()
             session[STORE_KEY] = flags.to_session()
+
+    def _forget_account(self, handler_input) -> None:
+        """The skill was disabled: delete every record of the account (one store call, ``delete_account``).
+
+        Only the fact is logged, with the user's hash. A failure is logged as an error: the records then go
+        with the 18-month expiry, as the privacy policy says."""
+        user = log_id(_uid(handler_input))
+        if self.store is None:
+            return
+        try:
+            deleted = self.store.delete_account(user_id(handler_input.request_envelope))
+        except Exception as exc:
+            log.error("records not deleted after the skill was disabled; they expire instead",
+                      extra={"error": f"{type(exc).__name__}: {exc}"[:300], "user": user})
+            return
+        log.info("records deleted: the skill was disabled", extra={"user": user, "records": deleted})
 
     def _forget(self, handler_input, response) -> None:
         """The person asked to be forgotten: delete their record instead of saving anything.

@@ -14,7 +14,9 @@ and maintained) has a real X.509 path validator, so we implement them here:
    the leaf carries ``echo-api.amazon.com`` in its SANs: a DNS-name entry equal
    to it, not a wildcard that matches it.
 3. ``Signature-256`` is an RSA PKCS#1 v1.5 SHA-256 signature of the raw body.
-4. The request timestamp is within 150 seconds of now.
+4. The request timestamp is within 150 seconds of now; for a skill event (``AlexaSkillEvent.*``, such as
+   SkillDisabled), within an hour: Amazon delivers those up to an hour late (the ASK SDK for Java's
+   ``ServletConstants.TOLERANCE_SKILL_EVENTS_MILLIS``, citing "Use Skill Events", delivery of events).
 
 Both verifiers are :class:`RequestVerifier` objects: ``verify(headers, body, envelope)`` returns for a request
 that passes and raises :class:`VerificationError` for one that doesn't. The web endpoint runs the
@@ -60,6 +62,11 @@ CERT_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_HEADER = "Signature-256"
 ECHO_API_SAN = "echo-api.amazon.com"
 TIMESTAMP_TOLERANCE = timedelta(seconds=150)
+SKILL_EVENT_TOLERANCE = timedelta(hours=1)
+#: The skill events the hour's tolerance applies to (the ASK SDK for Java's ``SKILL_EVENT_REQUESTS``).
+SKILL_EVENTS = frozenset({"AlexaSkillEvent.SkillEnabled", "AlexaSkillEvent.SkillDisabled",
+                          "AlexaSkillEvent.SkillPermissionAccepted", "AlexaSkillEvent.SkillPermissionChanged",
+                          "AlexaSkillEvent.SkillAccountLinked"})
 DOWNLOAD_TIMEOUT_SECONDS = 2.0
 MAX_CHAIN_BYTES = 64 * 1024
 CACHE_SIZE = 8
@@ -404,5 +411,7 @@ class TimestampVerifier:
             raise VerificationError("request timestamp is malformed") from None
         if stamp.tzinfo is None:
             stamp = stamp.replace(tzinfo=timezone.utc)
-        if abs(_as_utc(self.now()) - stamp) > self.tolerance:
+        tolerance = max(self.tolerance, SKILL_EVENT_TOLERANCE) if request.get("type") in SKILL_EVENTS \
+            else self.tolerance
+        if abs(_as_utc(self.now()) - stamp) > tolerance:
             raise VerificationError("request timestamp is too old or in the future")

@@ -62,9 +62,15 @@ def dynamodb_client(endpoint_url: str):
 
 
 def create_table(client, name: str) -> None:
-    """A table like the SAM template's: partition key ``id`` (S), on-demand billing; waits until ACTIVE."""
+    """A table like the SAM template's: partition key ``id`` (S), on-demand billing, the ``account`` index
+    (keys only) that finds an account's records; waits until ACTIVE. (Time to live is DynamoDB's own
+    background deletion, which moto does not run: the adapter's ``expires`` attribute is checked instead.)"""
     client.create_table(TableName=name, KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"},
+                                              {"AttributeName": "account", "AttributeType": "S"}],
+                        GlobalSecondaryIndexes=[{"IndexName": "account",
+                                                 "KeySchema": [{"AttributeName": "account", "KeyType": "HASH"}],
+                                                 "Projection": {"ProjectionType": "KEYS_ONLY"}}],
                         BillingMode="PAY_PER_REQUEST")
     deadline = time.monotonic() + 10
     while client.describe_table(TableName=name)["Table"]["TableStatus"] != "ACTIVE":

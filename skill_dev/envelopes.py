@@ -114,6 +114,18 @@ class Session:
                                      "presentationType": "STANDARD", "canRotate": False}]
         return context
 
+    def skill_disabled(self, persistence: str = "NOT_PERSISTED") -> dict:
+        """The skill event Alexa sends when this person disables the skill (Amazon's "Use Skill Events"):
+        no session and no device, the account's user id in ``context.System.user``."""
+        now = timestamp(self.clock or datetime.now(timezone.utc))
+        application, user = {"applicationId": self.skill_id}, {"userId": self.user_id}
+        return {"version": "1.0",
+                "context": {"System": {"application": application, "user": user, "apiEndpoint": self.api_endpoint}},
+                "request": {"type": "AlexaSkillEvent.SkillDisabled",
+                            "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}", "timestamp": now,
+                            "locale": self.locale, "eventCreationTime": now, "eventPublishingTime": now,
+                            "body": {"userInformationPersistenceStatus": persistence}}}
+
     def permission_answer(self, status: str, token: str | None) -> dict:
         """Alexa's answer after asking the person for the reminders permission (Connections.Response)."""
         return self.envelope({"type": "Connections.Response", "name": "AskFor", "token": token,

@@ -107,7 +107,10 @@ def test_created_table_is_on_demand_with_string_key(ddb, table):
     description = ddb.describe_table(TableName=table)["Table"]
     assert description["TableStatus"] == "ACTIVE"
     assert description["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
-    assert description["AttributeDefinitions"] == [{"AttributeName": "id", "AttributeType": "S"}]
+    assert description["AttributeDefinitions"] == [{"AttributeName": "id", "AttributeType": "S"},
+                                                   {"AttributeName": "account", "AttributeType": "S"}]
+    assert [(i["IndexName"], i["KeySchema"], i["Projection"]) for i in description["GlobalSecondaryIndexes"]] == [
+        ("account", [{"AttributeName": "account", "KeyType": "HASH"}], {"ProjectionType": "KEYS_ONLY"})]
     assert description["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
 
 
@@ -138,7 +141,8 @@ def test_realistic_record_round_trips(adapter, ddb, table):
 
     # On the server: one item keyed by the Alexa user id, the record as a map, numbers as N.
     item = ddb.get_item(TableName=table, Key={"id": {"S": session.user_id}}, ConsistentRead=True)["Item"]
-    assert set(item) == {"id", "rev", "attributes"} and item["rev"] == {"N": "1"}
+    assert set(item) == {"id", "rev", "account", "expires", "attributes"} and item["rev"] == {"N": "1"}
+    assert item["account"] == {"S": session.user_id}  # the key of the account index (a disabled skill)
     assert item["attributes"]["M"]["index"] == {"N": "2"}
     assert item["attributes"]["M"]["prefs"]["M"]["missing"] == {"L": [{"S": "foam_roller"}, {"S": "stretch_band"}]}
     # Another user sees nothing of it.

@@ -52,6 +52,13 @@ class ForgetPerson(Effect):
 
 
 @dataclass(frozen=True)
+class ForgetAccount(Effect):
+    """Delete every record of the Alexa account: its own and each recognised person's. Alexa says the
+    person disabled the skill (``AlexaSkillEvent.SkillDisabled``); there is no reply to speak, and the
+    store layer carries this out."""
+
+
+@dataclass(frozen=True)
 class SetReminder(Effect):
     """Set a daily reminder to stretch at ``hour:minute``, the person's local time, saying ``text``
     (a service call)."""

@@ -45,6 +45,7 @@ from .session import (
     FallbackHandler,
     HelpHandler,
     SessionEndedHandler,
+    SkillDisabledHandler,
     StopHandler,
     UndeclaredInterfaceHandler,
     UnhandledRequestHandler,
@@ -72,7 +73,7 @@ REQUEST_HANDLERS = (
     *VOICE_HANDLERS,
     TouchHandler(tuple(h for h in VOICE_HANDLERS if isinstance(h, CoachIntentHandler))),
     PermissionAnswerHandler(),
-    SessionEndedHandler(), ExceptionEncounteredHandler(), UndeclaredInterfaceHandler(),
+    SessionEndedHandler(), SkillDisabledHandler(), ExceptionEncounteredHandler(), UndeclaredInterfaceHandler(),
     UnhandledRequestHandler(),
 )
 EXCEPTION_HANDLERS = (ErrorHandler(),)

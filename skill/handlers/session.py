@@ -1,4 +1,4 @@
-"""Help, stop, fallback, deleting one's data, session end, and whatever else arrives.
+"""Help, stop, fallback, deleting one's data, session end, a disabled skill, and whatever else arrives.
 
 Requests the skill never asked for get no speech where Alexa would not play it: ``System.ExceptionEncountered``
 (Alexa reporting that a response of ours failed) and the requests of interfaces the manifest does not declare
@@ -14,7 +14,9 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractR
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import IntentRequest
 
+from .. import turn
 from ..engine import Coach
+from ..engine.reply import ForgetAccount
 from .base import coach_handler, request_type, run
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,25 @@ class SessionEndedHandler(AbstractRequestHandler):
         error = getattr(request, "error", None)
         error_type = getattr(getattr(error, "object_type", None), "value", None) if error else None
         log.info("session ended", extra={"reason": reason, "error_type": error_type})
+        return handler_input.response_builder.response
+
+
+#: Alexa's skill event for a person who disabled the skill (manifest ``events.subscriptions``: SKILL_DISABLED).
+SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
+
+
+class SkillDisabledHandler(AbstractRequestHandler):
+    """Someone disabled the skill: their records go (the save interceptor carries out :class:`ForgetAccount`).
+
+    Deleted whatever the event's ``userInformationPersistenceStatus`` says: PERSISTED (the same user id if
+    they enable it again) only happens for skills with purchases, which this one has none of, and the
+    privacy policy promises that disabling deletes. A skill event gets no speech."""
+
+    def can_handle(self, handler_input):
+        return is_request_type(SKILL_DISABLED)(handler_input)
+
+    def handle(self, handler_input):
+        turn.set_effects_out(handler_input, (ForgetAccount(),))
         return handler_input.response_builder.response
 
 

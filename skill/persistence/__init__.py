@@ -45,6 +45,17 @@ class StoreConflict(PersistenceException):
 #: The field of a record that holds its revision.
 REVISION = "rev"
 
+#: A record nobody has saved for this long is deleted: DynamoDB's time to live (the ``expires`` attribute
+#: each save writes, template.yaml's TimeToLiveSpecification) and the SQLite store's sweep. 18 months
+#: (548 days): long enough for someone who stretches only in winter to find their place and progress, not
+#: so long that the record of someone who stopped using the skill is kept for good.
+IDLE_EXPIRY_DAYS = 548
+#: The DynamoDB attribute holding when an item expires (seconds since the epoch), and the index that finds
+#: every item of one Alexa account (its own and each recognised person's) when the skill is disabled.
+EXPIRES_ATTRIBUTE = "expires"
+ACCOUNT_ATTRIBUTE = "account"
+ACCOUNT_INDEX = "account"
+
 
 def revision(value) -> int:
     """A revision number read from a record or a session (input: anything but a positive whole number is 0)."""

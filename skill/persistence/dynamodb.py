@@ -14,10 +14,14 @@ outside the handler). With SnapStart, the client is dropped after a restore
 (``snapshot_restore_py``'s after-restore hook, in the Lambda runtime) and made
 again on first use: no connection or credential from the snapshot is reused.
 
-The item is ``{id: <user id>, rev: <revision>, attributes: <record as a map>}``.
-It uses exactly three actions, GetItem (consistent read), PutItem and
-DeleteItem ("delete my data"), which is what the SAM template's IAM policy allows. Every PutItem is conditional on the
-stored revision (``attribute_not_exists(rev) OR rev = :before``), so two
+The item is ``{id: <record key>, rev: <revision>, account: <user id>, expires: <epoch seconds>,
+attributes: <record as a map>}``. ``expires`` is the table's time to live: every save moves it to
+``IDLE_EXPIRY_DAYS`` (18 months) ahead, and DynamoDB deletes an item some time (typically days) after it
+passes. ``account`` is the Alexa user id without the person part, the key of the table's ``account`` index
+(keys only), which finds every record of an account when the skill is disabled (:meth:`delete_account`).
+It uses exactly four actions, GetItem (consistent read), PutItem, DeleteItem ("delete my data", a disabled
+skill) and Query on the ``account`` index, which is what the SAM template's IAM policy allows. Every PutItem
+is conditional on the stored revision (``attribute_not_exists(rev) OR rev = :before``), so two
 sessions of one person can't overwrite each other (see
 :class:`skill.persistence.StoreConflict`).
 """
@@ -25,15 +29,24 @@ sessions of one person can't overwrite each other (see
 from __future__ import annotations
 
 import threading
+import time
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
 from ..snapstart import after_restore
-from . import REVISION, StoreConflict, expected_revision
-from .keys import record_key
+from . import (
+    ACCOUNT_ATTRIBUTE,
+    ACCOUNT_INDEX,
+    EXPIRES_ATTRIBUTE,
+    IDLE_EXPIRY_DAYS,
+    REVISION,
+    StoreConflict,
+    expected_revision,
+)
+from .keys import record_key, user_id
 
 #: Alexa waits about 8 s and the function times out at 7 s: a read and a write, one try each, take at
 #: most 3 s. No retries: a failed read is tried on the next turn, and a failed write marks the session
@@ -69,8 +82,10 @@ def from_dynamo(value: Any) -> Any:
 
 class DynamoDbAdapter(AbstractPersistenceAdapter):
     def __init__(self, table_name: str, client=None, partition_key: str = "id", attribute_name: str = "attributes",
-                 endpoint_url: str | None = None, region_name: str | None = None, eager: bool = False):
+                 endpoint_url: str | None = None, region_name: str | None = None, eager: bool = False,
+                 clock: Callable[[], float] = time.time):
         self.table_name = table_name
+        self.clock = clock
         self.partition_key = partition_key
         self.attribute_name = attribute_name
         self.endpoint_url = endpoint_url
@@ -140,7 +155,9 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
         rev, before = expected_revision(attributes)
         try:
             serializer, _ = self._codecs()
+            expires = int(self.clock()) + IDLE_EXPIRY_DAYS * 86400
             item = {self.partition_key: {"S": record_key(request_envelope)}, REVISION: {"N": str(rev)},
+                    ACCOUNT_ATTRIBUTE: {"S": user_id(request_envelope)}, EXPIRES_ATTRIBUTE: {"N": str(expires)},
                     self.attribute_name: serializer.serialize(to_dynamo(attributes))}
             condition = "#rev = :before" if before else "attribute_not_exists(#rev) OR #rev = :before"
             self.client.put_item(TableName=self.table_name, Item=item, ConditionExpression=condition,
@@ -157,3 +174,23 @@ class DynamoDbAdapter(AbstractPersistenceAdapter):
         except Exception as exc:
             raise self._fail("delete", exc) from None
 
+    def delete_account(self, account: str) -> int:
+        """Delete every record of an Alexa account (the skill was disabled): the account's own and each
+        recognised person's, found through the ``account`` index. Returns how many keys were deleted.
+
+        The index is eventually consistent: a record first saved a moment before may not be listed yet; the
+        account's own key is deleted whether listed or not, and anything missed expires with the rest."""
+        keys = {account}
+        try:
+            pages = self.client.get_paginator("query").paginate(
+                TableName=self.table_name, IndexName=ACCOUNT_INDEX,
+                KeyConditionExpression="#account = :account", ProjectionExpression="#key",
+                ExpressionAttributeNames={"#account": ACCOUNT_ATTRIBUTE, "#key": self.partition_key},
+                ExpressionAttributeValues={":account": {"S": account}})
+            for page in pages:
+                keys.update(item[self.partition_key]["S"] for item in page.get("Items", []))
+            for key in sorted(keys):
+                self.client.delete_item(TableName=self.table_name, Key={self.partition_key: {"S": key}})
+        except Exception as exc:
+            raise self._fail("delete", exc) from None
+        return len(keys)

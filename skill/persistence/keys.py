@@ -17,6 +17,10 @@ def person_id(request_envelope: RequestEnvelope) -> str | None:
     return pid if isinstance(pid, str) and pid else None
 
 
+#: Between an account's user id and a recognised person's id in a record key.
+PERSON_SEPARATOR = "#person:"
+
+
 def record_key(request_envelope: RequestEnvelope) -> str:
     """Whose record a request reads and writes: the account's, or a recognised speaker's own.
 
@@ -25,7 +29,14 @@ def record_key(request_envelope: RequestEnvelope) -> str:
     """
     account = user_id(request_envelope)
     person = person_id(request_envelope)
-    return f"{account}#person:{person}" if person else account
+    return f"{account}{PERSON_SEPARATOR}{person}" if person else account
+
+
+def account_keys_range(account: str) -> tuple[str, str]:
+    """The half-open range [low, high) of the keys of every recognised person's record on ``account``: each
+    starts ``<account>#person:`` (the separator's last character, ``:``, is followed by ``;``)."""
+    low = f"{account}{PERSON_SEPARATOR}"
+    return low, low[:-1] + chr(ord(low[-1]) + 1)
 
 
 def user_id(request_envelope: RequestEnvelope) -> str:
