@@ -166,3 +166,38 @@ def assert_valid(envelope: dict, request_type: str | None = None) -> None:
 
 def plain(ssml: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", ssml).split())
+
+
+# --- Health information: never invite it (Amazon's policy for skills that are not HIPAA-eligible) -----------
+
+#: Words about a person's health: conditions, symptoms, pain.
+_HEALTH = re.compile(r"\b(pregnan\w*|osteoporosis|surger\w*|operation|conditions?|injur\w*|symptoms?|pain\w*|hurts?|"
+                     r"aches?|numb\w*|tingl\w*|weak\w*|diagnos\w*|medical history|medication|health)\b")
+#: Asking to be told: "tell me", "let me know", "say if", "do you have", "how bad is it", a pain scale.
+_TELL_ME = re.compile(r"\b(tell me|let me know|tell the skill|say if|say whether|say which|mention)\b")
+_ASKING = re.compile(r"\b(do you have|are you|have you|have you had|does it|is it|is there|how (bad|much|long|often)|"
+                     r"where does|which (condition|symptom)|any (pain|injur\w*|conditions?|symptoms?))\b")
+_SCALE = re.compile(r"\b(scale of|out of ten|rate (your|the) pain)\b")
+
+
+def health_invitations(text: str) -> list[str]:
+    """Sentences of ``text`` (plain speech) that invite the person to tell the skill about a condition or symptom:
+    a health word with "tell me"/"let me know" in the same sentence, a question about one, or a pain scale."""
+    found = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text.lower()):
+        if not _HEALTH.search(sentence):
+            continue
+        if _TELL_ME.search(sentence) or _SCALE.search(sentence) or (sentence.rstrip().endswith("?")
+                                                                      and _ASKING.search(sentence)):
+            found.append(sentence)
+    return found
+
+
+def response_health_invitations(envelope: dict) -> list[str]:
+    """:func:`health_invitations` in a response's speech and reprompt."""
+    response = envelope.get("response") or {}
+    texts = [((response.get("outputSpeech") or {}).get("ssml") or ""),
+             (((response.get("reprompt") or {}).get("outputSpeech") or {}).get("ssml") or "")]
+    # Only speech with a health word in it is parsed (most of the walk's responses have none).
+    return [sentence for ssml in texts if ssml and _HEALTH.search(ssml.lower())
+            for sentence in health_invitations(plain(ssml))]

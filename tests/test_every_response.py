@@ -9,6 +9,10 @@ request types. Each goes through the Lambda handler as a real envelope.
 Requests Alexa plays no answer to (SessionEndedRequest, System.ExceptionEncountered, and the
 AudioPlayer and PlaybackController requests of interfaces the skill does not declare) must get an
 empty response that leaves the session attributes as they were; every other request, a spoken one.
+
+Health policy, on the same walk: no response invites the person to tell the skill about a condition or
+symptom (tests/alexa_rules.py, ``health_invitations``; the policy and its check are in
+tests/test_certification.py).
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from skill.engine.state import Preferences
 from skill.skill_builder import build_lambda_handler
 from skill_dev.envelopes import Session, resolved_slot
 
-from .alexa_rules import expects_empty_response, response_problems
+from .alexa_rules import expects_empty_response, response_health_invitations, response_problems
 
 MODEL = json.loads((Path(__file__).resolve().parent.parent / "interaction_models" / "en-US.json").read_text())
 LANGUAGE_MODEL = MODEL["interactionModel"]["languageModel"]
@@ -50,6 +54,13 @@ PREFERENCES = (
     Preferences(hold_offset=-10, skip=("knee_to_chest", "cat_cow", "piriformis")),
     Preferences(detail="brief", continuous=True),
 )
+
+
+#: Invitations to disclose health information that another issue removes, exempt here until its branch lands:
+#: issue 22 rewrites HealthConditionIntent's general answer (phrase "health_general") so it invites nothing.
+#: Exact sentences, so any other invitation, or a reworded one, still fails. Remove when issue 22 is merged.
+KNOWN_ELSEWHERE = {"if you're pregnant, have osteoporosis, or had back or hip surgery recently, tell me, and i'll "
+                   "leave out the stretches to avoid today."}
 
 
 def all_states():
@@ -143,7 +154,7 @@ def test_the_walk_asks_every_kind_of_question():
 def test_every_response_is_valid_for_alexa():
     # No store: what is checked here is every response, and the store can't change one.
     lambda_handler = build_lambda_handler(persistence=None)
-    checked, empty, failures = 0, 0, []
+    checked, empty, failures, invitations = 0, 0, [], {}
     for state in all_states():
         session = Session()
         session.new = False
@@ -159,6 +170,9 @@ def test_every_response_is_valid_for_alexa():
                     problems.append("session attributes changed")
             if problems:
                 failures.append((state, envelope["request"], problems))
+            for sentence in set(response_health_invitations(response)) - KNOWN_ELSEWHERE:
+                invitations.setdefault(sentence, envelope["request"].get("intent", envelope["request"]))
     assert not failures, failures[:3]
+    assert not invitations, f"responses that invite health disclosure (sentence: request): {invitations}"
     assert checked > 20000 and empty > 1000
     print(f"checked {checked} responses, {empty} of them empty")
