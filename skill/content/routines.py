@@ -10,7 +10,7 @@ ROUTINES: tuple[dict, ...] = (
     {
         "id": "quick",
         "name": "quick",
-        "synonyms": ["short", "five minute", "5 minute", "fast", "morning"],
+        "synonyms": ["short", "fast", "morning"],  # not "five minute": it lasts about seven (issue 25)
         "description": "four stretches for the whole lower back",
         "stretches": ["knee_to_chest", "knee_rotation", "cat_cow", "childs_pose"],
         # One hold a side, to stay near five minutes (ACSM's 10-30 s a hold; the full routine does the 60 s total).
