@@ -282,7 +282,8 @@ def rest(next_stretch: Stretch, p: Phrases, previous: Stretch, missing: tuple[st
     else:
         return [Pause(1.0), Say(p("rest", seconds=seconds)), Pause(seconds),
                 Say(p("next_up", name=next_stretch.name)), Pause(1.0)]
-    return [Pause(1.0), Say(line), Pause(seconds + 1.0)]
+    # A breath, then exactly the seconds just said: a screen counts down this pause, and must show the same number.
+    return [Pause(1.0), Say(line), Pause(1.0), Pause(seconds)]
 
 
 def segment_mark(index: int) -> Mark:
