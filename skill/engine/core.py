@@ -29,12 +29,15 @@ AFTER_STRETCH = ("after_stretch", "after_stretch_2", "after_stretch_3")
 
 class CoachCore:
     def __init__(self, locale: str | None = None, now: datetime | None = None, library: Library | None = None,
-                 person: str | None = None):
+                 person: str | None = None, one_shot: bool = False):
         self.p: Phrases = phrases_for(locale)
         self.library = library if library is not None else library_for(self.p.locale)  # content in its language
         self.now = now or datetime.now(timezone.utc)
         #: A recognised speaker's opaque id (Alexa says their name; the coach never learns it), or None.
         self.person = person
+        #: The request opened the session with a question ("ask back stretch coach how am I doing"): an answer
+        #: to it ends the session rather than asking what next.
+        self.one_shot = one_shot
 
     # --- the plan and the place -------------------------------------------------
     def plan(self, state: CoachState, routine_id: str | None = None) -> Plan | None:

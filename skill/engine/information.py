@@ -63,7 +63,7 @@ class Information(CoachCore):
             key = "stretch_unknown_named" if stretch_name else "stretch_unknown"
             return self._then_carry_on(state, says(self.p(key, name=stretch_name or "")))
         state = replace(state, last=f"howto:{stretch.id}")
-        return self._then_carry_on(state, narration.howto(stretch, self.p))
+        return self._answer(state, narration.howto(stretch, self.p))
 
     def list_routines(self, state: CoachState) -> Reply:
         """The routines, then one question: which one (or, in a routine, carry on)."""
@@ -93,7 +93,14 @@ class Information(CoachCore):
             line = self.p("progress_week", count=week)
             if streak >= 2:
                 line = f"{line} {self.p('progress_streak', days=streak)}"
-        return self._then_carry_on(state, (Say(line),))
+        return self._answer(state, (Say(line),))
+
+    def _answer(self, state: CoachState, speech) -> Reply:
+        """The answer to a question the person asked: in a one-shot ("ask back stretch coach how am I doing"),
+        the answer and the end, as Amazon's one-shot guidance has it; otherwise the answer and what next."""
+        if self.one_shot and state.pending is None:
+            return self._end(state, speech)
+        return self._then_carry_on(state, speech)
 
     def _replay_last(self, state: CoachState) -> Reply:
         replays: dict[str, Callable[[], Reply]] = {

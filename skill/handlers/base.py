@@ -42,8 +42,10 @@ def request_time(handler_input: HandlerInput) -> datetime:
 
 
 def coach_for(handler_input: HandlerInput) -> Coach:
-    return Coach(locale_of(handler_input), request_time(handler_input),
-                 person=person_id(handler_input.request_envelope))
+    envelope = handler_input.request_envelope
+    one_shot = isinstance(envelope.request, IntentRequest) and getattr(envelope.session, "new", False) is True
+    return Coach(locale_of(handler_input), request_time(handler_input), person=person_id(envelope),
+                 one_shot=one_shot)
 
 
 def session_attributes(handler_input: HandlerInput) -> dict | None:
