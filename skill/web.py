@@ -227,7 +227,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     skill, store_problem = _skill_and_store_problem(app.config)
     _add_routes(app, skill, configured_verifiers(app.config), store_problem)
+    _add_policy_routes(app)
     return app
+
+
+def _add_policy_routes(app: Flask) -> None:
+    """/privacy and /terms: the privacy policy and terms (docs/), with the operator's details from OPERATOR_NAME,
+    OPERATOR_CONTACT and OPERATOR_ADDRESS; 503 until they are set (skill.policies)."""
+
+    @app.route("/privacy", methods=["GET", "HEAD", "POST"])
+    @app.route("/terms", methods=["GET", "HEAD", "POST"])
+    def policy_page():
+        from .policies import response_for
+
+        status, headers, body = response_for(request.path, request.method)
+        return Response(body, status=status, headers=headers)
 
 
 def _skill_and_store_problem(config: Mapping[str, Any]) -> tuple[Any, str | None]:

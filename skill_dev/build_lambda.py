@@ -5,7 +5,8 @@ What goes in:
 * the runtime dependencies (ask-sdk-core, ask-sdk-model and theirs), installed
   for the Lambda runtime (CPython 3.13 on arm64) from wheels;
 * the ``skill`` package, whole (developer tools live apart, in ``skill_dev``; the web endpoint's
-  modules ship too, a few kilobytes Lambda never imports);
+  modules ship too, a few kilobytes Lambda never imports), with the privacy policy and terms rendered
+  to HTML in ``skill/policy_pages/`` for the policy pages' function;
 * ``lambda_function.py`` at the root, as the handler setting expects.
 
 How it is laid out, to be small and quick to start (Lambda's code folder is
@@ -94,6 +95,11 @@ def copy_code(target: Path, entry_point: Path = ENTRY_POINT, with_skill: bool = 
 
     if with_skill:
         shutil.copytree(ROOT / "skill", target / "skill", ignore=ignore)
+        # The privacy policy and terms, docs/*.md as they are now, rendered to HTML for the policy pages'
+        # function (template.yaml's PolicyPagesFunction), which then needs no Markdown library.
+        from skill.policies import write_rendered
+
+        write_rendered(target / "skill" / "policy_pages")
     shutil.copy2(entry_point, target / "lambda_function.py")
 
 

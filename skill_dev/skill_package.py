@@ -18,10 +18,19 @@ issues 251 and PR 487). The PNGs are rendered from tools/icons/icon.svg by
 tools/icons/make_icons.py and committed.
 
 Privacy: the privacy policy and terms of use (docs/privacy.md, docs/terms.md)
-must be published by the operator at https URLs, which ``--privacy-url`` and
-``--terms-url`` put in every locale. Without them the package still builds
-for development (with a warning); ``--for-submission`` makes them required,
-with the other checks certification would fail on.
+are published by the SAM stack (its PolicyPagesFunction, at the PrivacyPolicyUrl
+and TermsOfUseUrl outputs); ``--stack NAME`` reads the function ARN and both URLs
+from the stack's outputs and puts them in every locale (``--privacy-url`` and
+``--terms-url`` override them). Without URLs the package still builds for
+development (with a warning); ``--for-submission`` makes them required and
+refuses placeholders: the placeholder ARN, URLs that are examples or
+placeholders, and (with ``--stack``) operator details in the stack's parameters
+that the policy pages would refuse, with the other checks certification would
+fail on.
+
+Events: the manifest subscribes to SKILL_DISABLED at the same endpoint (the
+skill deletes the account's records; skill.handlers.session). Skill events can
+only be set through the manifest (ASK CLI or SMAPI), not in the developer console.
 """
 
 from __future__ import annotations
@@ -34,7 +43,10 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from skill import policies
 from skill.content import LIBRARY
+from skill.content.schema import MAX_HOLD_SECONDS
+from skill.engine.hands_free import PART_MAX_SECONDS
 from skill.localization import LOCALES, phrases_for
 from skill.services import REMINDERS_SCOPE
 
@@ -54,6 +66,24 @@ LARGE_ICON = f"{ICONS_DIR}/large-icon.png"  # 512 x 512
 ICON_SIZES = {SMALL_ICON: 108, LARGE_ICON: 512}
 #: Amazon's limits on the store listing (developer console, "Skill Preview").
 SUMMARY_MAX, DESCRIPTION_MAX, EXAMPLE_PHRASES_MAX, KEYWORDS_MAX = 160, 4000, 3, 30
+#: The developer console's limit on the testing instructions field (Distribution > Availability). Amazon's
+#: manifest schema names the field without a limit; 4,000 characters is the console's (not found in a page
+#: here: kept well inside it, see tests/test_certification.py).
+TESTING_INSTRUCTIONS_MAX = 4000
+#: Recognised speakers: context.System.person reaches only skills that ask for this ("Add Personalization to
+#: Your Alexa Skill"); records per person (skill/persistence/keys.py) and greetings by name depend on it.
+PERSON_ID_SCOPE = "alexa::person_id:read"
+#: Every permission a feature needs: daily reminders, and recognised speakers.
+PERMISSIONS = (REMINDERS_SCOPE, PERSON_ID_SCOPE)
+#: Skill events: a disabled skill deletes the account's records (skill.handlers.session.SkillDisabledHandler).
+EVENT_SUBSCRIPTIONS = ("SKILL_DISABLED",)
+#: The stack outputs ``--stack`` reads, and the stack parameters a submission checks.
+STACK_OUTPUTS = {"function_arn": "SkillFunctionArn", "privacy_url": "PrivacyPolicyUrl", "terms_url": "TermsOfUseUrl"}
+STACK_OPERATOR_PARAMETERS = {"operator_name": "OperatorName", "operator_contact": "OperatorContact",
+                             "operator_address": "OperatorAddress"}
+#: A URL that is not a real published page: an example domain, a placeholder word, an unfilled template.
+PLACEHOLDER_URL = re.compile(r"(?i)//([^/]*\.)?example\.(com|org|net)(/|$)|REPLACE|PLACEHOLDER|\{\{|\[|localhost|"
+                             r"//127\.")
 
 #: Screens: the APL interface, for the viewport profiles the skill lays out for (their sizes in pixels, as
 #: devices report them). Without it, a device never says it supports APL, and no screen is sent.
@@ -63,15 +93,16 @@ APL_INTERFACE = {"type": "ALEXA_PRESENTATION_APL", "supportedViewports": [
      "minHeight": viewport["pixelHeight"], "maxHeight": viewport["pixelHeight"]}
     for viewport in VIEWPORTS.values()]}
 
-#: The privacy answers (manifest.privacyAndCompliance), each with its reason.
-#: usesPersonalInfo: Amazon asks for a privacy policy when a skill collects personal information "such as
-#: email address, password or physical address", by voice or through permissions, or uses account linking.
-#: This skill does none of that: its only permission is to set reminders (which reads nothing about the
-#: person), no account linking, and it asks for no name, contact detail or health information. What it
-#: keeps is keyed by the anonymous, skill-specific Alexa user id and generated inside the skill (place,
-#: preferences, progress): Amazon's own guide files that under persistent attributes keyed by userId,
-#: apart from personal information such as name and address.
-#: So False; the privacy policy URL is still given, because the skill stores a record per person.
+#: The privacy answers (manifest.privacyAndCompliance), each with its reason (docs/certification.md says more).
+#: usesPersonalInfo, "true if the skill collects users' personal information" (Amazon's manifest schema): the
+#: skill asks for no name, email, phone number, address or health information, by voice or by permission, and
+#: has no account linking. Its permissions read nothing that identifies anyone: reminders (to set one), and
+#: the person id of a recognised speaker, an anonymous, skill-specific id that Amazon says "does not contain
+#: any personally identifiable information" (the name is spoken by Alexa's name tag and never reaches the
+#: skill). What it keeps is keyed by those anonymous ids and generated inside the skill (place, preferences,
+#: progress): Amazon's own guide files that under persistent attributes keyed by userId, apart from personal
+#: information such as name and address. So False; the privacy policy URL is still given, because the skill
+#: stores a record per person.
 PRIVACY_ANSWERS = {
     "allowsPurchases": False,  # no in-skill purchasing
     "usesPersonalInfo": False,
@@ -115,9 +146,41 @@ def _description(locale: str) -> str:
         "next time you open the skill it offers to pick up where you left off.\n\n"
         "On an Echo Show, the screen follows along: the stretch you are on, the cue being spoken in large type, "
         "a countdown during holds, and buttons you can touch to go back, pause, go on or make it easier.\n\n"
+        "Daily reminders: ask \"remind me every day at 8 am\" and, once you allow reminders, Alexa reminds you to "
+        "stretch at that time each day (the skill asks for the reminders permission for this). Ask \"what "
+        "reminders do I have\" or say \"cancel my reminder\" at any time. If Alexa recognises your voice, you "
+        "keep your own place and progress. Say \"delete my data\" to erase what the skill keeps about you.\n\n"
         f"{DISCLAIMER}"
     )
     return p.localise(text)
+
+
+#: What the certification reviewer needs to know, and the shortest way to each feature. Every phrase in quotes
+#: that the person says resolves against every locale's model (tests/test_certification.py).
+TESTING_INSTRUCTIONS = (
+    "No account linking, no devices, nothing to buy. Each feature is one or two utterances away:\n"
+    "1. Routines: \"Alexa, open back stretch coach\", then \"yes\" starts the quick routine (4 stretches); say "
+    "\"next\" after each stretch. One-shot: \"Alexa, ask back stretch coach for a quick routine\". Other routines: "
+    "\"start the hips routine\" (full, hips, mid back, gentle); \"list routines\".\n"
+    f"2. Silences are deliberate: a hold is timed with SSML breaks and silence of up to {MAX_HOLD_SECONDS} seconds "
+    "(10-second breaks chained), ending with a chime. Say \"hands free\" and the skill runs on without waiting "
+    f"for \"next\": one hands-free answer can last up to {round(PART_MAX_SECONDS / 60)} minutes of coaching and "
+    "silence, then it checks in. \"Alexa, next\", \"Alexa, pause\" or \"Alexa, stop\" interrupt it at any time.\n"
+    "3. Pause and resume: \"pause\" keeps the place; say \"resume\", or after the session has closed, \"Alexa, "
+    "open back stretch coach\" and \"yes\" picks up at the same stretch.\n"
+    "4. Comfort and safety: \"make it easier\", \"that hurts\" (stops the stretch and offers an easier version "
+    "or a skip). The skill never asks about health and stores no health information.\n"
+    "5. Reminders: after the second finished routine the skill offers a daily reminder once. Any time: \"remind me "
+    "every day at 8 am\". If the reminders permission is not yet granted, Alexa asks for it by voice (say yes); "
+    "the skill then says the time and that it repeats daily. \"what reminders do I have\", \"cancel my reminder\". "
+    "The reminder text does not say the wake word.\n"
+    "6. Echo Show: during a routine the screen shows the stretch, the cue in large type and a countdown; touch "
+    "buttons go back, pause or resume, go on and make it easier, the same as saying so.\n"
+    "7. Progress and preferences: \"how am I doing\" (one-shot: \"Alexa, ask back stretch coach how am I "
+    "doing\"), \"longer holds\", \"shorter instructions\", \"turn off the chimes\", \"reset my preferences\".\n"
+    "8. Your data: \"delete my data\" asks to confirm, then deletes the record. Disabling the skill deletes every "
+    "record of the account (SKILL_DISABLED event). Voice profiles: with a voice ID and \"Personalize skills\" on, "
+    "each recognised speaker gets their own place and progress and is greeted by name.")
 
 
 def manifest(function_arn: str = PLACEHOLDER_ARN, privacy_url: str | None = None,
@@ -143,14 +206,13 @@ def manifest(function_arn: str = PLACEHOLDER_ARN, privacy_url: str | None = None
                 "isAvailableWorldwide": False,
                 "distributionCountries": [COUNTRIES[locale] for locale in LOCALES],
                 "category": "HEALTH_AND_FITNESS",
-                "testingInstructions": (
-                    "No account linking or devices needed. Say \"open back stretch coach\", then \"yes\" to start "
-                    "the quick routine and \"next\" after each stretch; try \"that hurts\", \"make it easier\", "
-                    "\"hands free\", and stopping mid-routine then reopening the skill to resume."),
+                "testingInstructions": TESTING_INSTRUCTIONS,
             },
             "privacyAndCompliance": {**PRIVACY_ANSWERS, "locales": {locale: dict(policy) for locale in LOCALES}},
             "apis": {"custom": {"endpoint": {"uri": function_arn}, "interfaces": [APL_INTERFACE]}},
-            "permissions": [{"name": REMINDERS_SCOPE}],
+            "events": {"endpoint": {"uri": function_arn},
+                       "subscriptions": [{"eventName": name} for name in EVENT_SUBSCRIPTIONS]},
+            "permissions": [{"name": name} for name in PERMISSIONS],
         }
     }
 
@@ -176,16 +238,26 @@ def png_size(data: bytes) -> tuple[int, int] | None:
 
 def listing_problems(document: dict, package: Path, for_submission: bool = False) -> list[str]:
     """What a store listing in ``document`` breaks: Amazon's field limits, icons that don't resolve inside
-    ``package`` or aren't PNGs of the right size, and (``for_submission``) missing privacy and terms URLs."""
+    ``package`` or aren't PNGs of the right size, testing instructions over the console's limit, and
+    (``for_submission``) missing or placeholder privacy and terms URLs, and the placeholder endpoint."""
     problems = []
-    info = document["manifest"]["publishingInformation"]["locales"]
-    policies = document["manifest"]["privacyAndCompliance"]["locales"]
+    manifest_ = document["manifest"]
+    info = manifest_["publishingInformation"]["locales"]
+    policy_urls = manifest_["privacyAndCompliance"]["locales"]
     root = package.resolve()
     for locale, listing in info.items():
         problems += _field_limit_problems(locale, listing)
         problems += _icon_problems(locale, listing, root, package)
         if for_submission:
-            problems += _policy_problems(locale, policies.get(locale, {}))
+            problems += _policy_problems(locale, policy_urls.get(locale, {}))
+    instructions = manifest_["publishingInformation"].get("testingInstructions", "")
+    if not 0 < len(instructions) <= TESTING_INSTRUCTIONS_MAX:
+        problems.append(f"testingInstructions: {len(instructions)} characters (1 to {TESTING_INSTRUCTIONS_MAX})")
+    if for_submission:
+        events = manifest_.get("events", {}).get("endpoint", {})
+        endpoints = {manifest_["apis"]["custom"]["endpoint"]["uri"], events.get("uri")}
+        if PLACEHOLDER_ARN in endpoints:
+            problems.append("endpoint: the placeholder ARN (give --stack or --function-arn)")
     return problems
 
 
@@ -220,18 +292,25 @@ def _icon_problems(locale: str, listing: dict, root: Path, package: Path) -> lis
 
 
 def _policy_problems(locale: str, policy: dict) -> list[str]:
-    """A locale's privacy policy and terms of use URLs, which certification needs."""
-    return [f"{locale} {key}: missing (give {option})"
-            for key, option in (("privacyPolicyUrl", "--privacy-url"), ("termsOfUseUrl", "--terms-url"))
-            if not policy.get(key)]
+    """A locale's privacy policy and terms of use URLs, which certification needs: present, and not placeholders."""
+    problems = []
+    for key, option in (("privacyPolicyUrl", "--privacy-url"), ("termsOfUseUrl", "--terms-url")):
+        url = policy.get(key)
+        if not url:
+            problems.append(f"{locale} {key}: missing (give --stack or {option})")
+        elif PLACEHOLDER_URL.search(url):
+            problems.append(f"{locale} {key}: {url} is a placeholder, not a published page")
+    return problems
 
 
 def write_package(function_arn: str, target: Path = BUILT, privacy_url: str | None = None,
-                  terms_url: str | None = None, for_submission: bool = False) -> Path:
+                  terms_url: str | None = None, for_submission: bool = False,
+                  operator: policies.Operator | None = None) -> Path:
     """The ASK CLI v2 skill package: skill.json with the endpoint, every locale's model, and the icons.
 
     Raises ValueError, before ``target`` is touched, for a bad ARN or URL and for anything
-    :func:`listing_problems` finds (with ``for_submission``, missing privacy or terms URLs too).
+    :func:`listing_problems` finds (with ``for_submission``, missing or placeholder privacy or terms URLs, and
+    ``operator`` details, as the stack's parameters give them, that the published pages would refuse).
     """
     if not ARN.match(function_arn):
         raise ValueError(f"{function_arn!r} is not a Lambda function ARN")
@@ -240,6 +319,8 @@ def write_package(function_arn: str, target: Path = BUILT, privacy_url: str | No
     document = manifest(function_arn, privacy_url, terms_url)
     source = COMMITTED.parent  # the icons are copied from here as they are
     problems = listing_problems(document, source, for_submission)
+    if for_submission and operator is not None:
+        problems += [f"stack parameter: {problem}" for problem in policies.operator_problems(operator)]
     if problems:
         raise ValueError("the skill package is not ready:\n  " + "\n  ".join(problems))
     if target.exists():
@@ -253,14 +334,19 @@ def write_package(function_arn: str, target: Path = BUILT, privacy_url: str | No
     return target
 
 
-def arn_from_stack(stack: str) -> str:
-    import boto3  # only here: reading a CloudFormation output needs AWS credentials
+def read_stack(stack: str) -> tuple[dict[str, str], policies.Operator]:
+    """From the CloudFormation stack: the function ARN and the policy URLs (``STACK_OUTPUTS``, those it has), and
+    the operator's details as its parameters give them. ValueError if it has no SkillFunctionArn output."""
+    import boto3  # only here: reading a stack needs AWS credentials (and honours AWS_ENDPOINT_URL_CLOUDFORMATION)
 
-    outputs = boto3.client("cloudformation").describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
-    for output in outputs:
-        if output["OutputKey"] == "SkillFunctionArn":
-            return output["OutputValue"]
-    raise ValueError(f"stack {stack} has no SkillFunctionArn output")
+    described = boto3.client("cloudformation").describe_stacks(StackName=stack)["Stacks"][0]
+    outputs = {output["OutputKey"]: output["OutputValue"] for output in described.get("Outputs", [])}
+    if STACK_OUTPUTS["function_arn"] not in outputs:
+        raise ValueError(f"stack {stack} has no SkillFunctionArn output")
+    parameters = {p["ParameterKey"]: p.get("ParameterValue", "") for p in described.get("Parameters", [])}
+    operator = policies.Operator(**{field: parameters.get(name, "")
+                                    for field, name in STACK_OPERATOR_PARAMETERS.items()})
+    return {field: outputs[name] for field, name in STACK_OUTPUTS.items() if name in outputs}, operator
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,13 +354,15 @@ def main(argv: list[str] | None = None) -> int:
         description="Write build/skill-package for the ASK CLI, or skill-package/skill.json.")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--function-arn", help="the SkillFunctionArn output of the SAM stack")
-    source.add_argument("--stack", help="read SkillFunctionArn from this CloudFormation stack")
+    source.add_argument("--stack", help="read SkillFunctionArn, PrivacyPolicyUrl and TermsOfUseUrl from this "
+                                        "CloudFormation stack's outputs")
     parser.add_argument("--privacy-url", metavar="URL",
                         help="https URL of the published privacy policy (docs/privacy.md), for every locale")
     parser.add_argument("--terms-url", metavar="URL",
                         help="https URL of the published terms of use (docs/terms.md), for every locale")
     parser.add_argument("--for-submission", action="store_true",
-                        help="the package is for certification: --privacy-url and --terms-url are required")
+                        help="the package is for certification: published privacy and terms URLs are required, and "
+                             "placeholders (endpoint, URLs, the stack's operator details) are refused")
     parser.add_argument("--committed", action="store_true", help="rewrite skill-package/skill.json (placeholder ARN)")
     args = parser.parse_args(argv)
     if args.committed:
@@ -290,17 +378,20 @@ def main(argv: list[str] | None = None) -> int:
                 check_url(value, option)
             except ValueError as exc:
                 parser.error(str(exc))
-    arn = args.function_arn or arn_from_stack(args.stack)
     try:
-        target = write_package(arn, BUILT, privacy_url=args.privacy_url, terms_url=args.terms_url,
-                               for_submission=args.for_submission)
+        stacked, operator = read_stack(args.stack) if args.stack else ({}, None)
+        arn = args.function_arn or stacked["function_arn"]
+        privacy_url = args.privacy_url or stacked.get("privacy_url")
+        terms_url = args.terms_url or stacked.get("terms_url")
+        target = write_package(arn, BUILT, privacy_url=privacy_url, terms_url=terms_url,
+                               for_submission=args.for_submission, operator=operator)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if not (args.privacy_url and args.terms_url):
-        print("warning: no --privacy-url/--terms-url: fine for development, but certification needs a "
-              "privacy policy (the skill stores a record per person); publish docs/privacy.md and docs/terms.md "
-              "and build with --for-submission", file=sys.stderr)
+    if not (privacy_url and terms_url):
+        print("warning: no privacy or terms URL: fine for development, but certification needs a privacy policy "
+              "(the skill stores a record per person); deploy the stack (it publishes docs/privacy.md and "
+              "docs/terms.md) and build with --stack NAME --for-submission", file=sys.stderr)
     print(f"wrote {target} for {arn}")
     return 0
 

@@ -24,6 +24,25 @@ Encoded here:
   declares match the requests the skill answers with speech, and a submission build has https URLs
   and passes the listing checks (icon sizes and field limits: tests/test_skill_package.py's helpers).
 
+The certification dry run of issue 25, one section each:
+
+1. policies published: ``skill-package --stack NAME --for-submission`` against a real CloudFormation API
+   (moto_server) fills the stack's PrivacyPolicyUrl and TermsOfUseUrl in every locale and refuses
+   placeholders (the pages themselves: tests/test_skill_package.py, tests/test_serve.py,
+   tests/test_lambda_bundle.py; the stack: tests/test_template.py);
+2. recognised speakers: the manifest asks for ``alexa::person_id:read``; the policy describes per-person
+   records only because it does; ``usesPersonalInfo`` against Amazon's definition;
+3. testing instructions: each thing the reviewer needs, the numbers true to the code, every quoted
+   utterance understood in every locale, within the console's limit;
+4. pause: the answer and its reprompt say how to come back, the screen says tap Resume, and after the
+   session times out the place is kept;
+5. health: nothing asks the person about a condition or symptom (the check runs on every response of
+   the every-response walk; here, that the check refuses what it must);
+6. data lifecycle: SKILL_DISABLED subscribed at the skill's endpoint (deletion itself:
+   tests/test_data_lifecycle.py), expiry in both stores, both in the policy, children's ages per market;
+7. smaller comments: no wake word in a reminder, reminders in the description, no "five minute" quick
+   routine, a rest countdown that shows what is said, one-shot answers that end the session.
+
 Not checkable offline (left to the certification team, the developer console or a device):
 
 * that the invocation name does not infringe anyone's intellectual property, is not only a person's or
@@ -34,8 +53,12 @@ Not checkable offline (left to the certification team, the developer console or 
 * the console's automatic validation of example phrases, and the Alexa app's skill card and its cards;
 * response time on Amazon's side (Alexa waits about 8 s) and the HTTPS endpoint's certificate as seen
   from Amazon (request verification itself is tests/test_verification.py's);
-* that the privacy policy and terms URLs are published and reachable, and the policy reviews
-  (health information, content, children, advertising) made by people;
+* that the privacy policy and terms URLs answer from Amazon's side (the function URL is checked offline
+  only through the template and the handler), and the policy reviews (health information, content,
+  children, advertising) made by people;
+* that Alexa really delivers SKILL_DISABLED to the Lambda alias (skill events can be set only through the
+  manifest with the ASK CLI or SMAPI), and the 4,000-character limit of the console's testing
+  instructions field, which no Amazon page found here states;
 * that the description matches the functionality as a reviewer experiences it.
 """
 
@@ -62,7 +85,7 @@ from skill_dev.resolver import Resolver
 
 from .alexa_rules import empty_response_problems, plain, response_problems
 from .test_every_response import all_states
-from .test_skill_package import ARN, PRIVACY, TERMS
+from .test_skill_package import ARN, OPERATOR, PRIVACY, TERMS
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = sorted((ROOT / "interaction_models").glob("*.json"))
@@ -410,3 +433,410 @@ def test_a_submission_build_has_https_urls_and_passes_the_listing_checks(tmp_pat
         else:
             assert url.startswith("https://"), (path, url)
     assert skill_package.listing_problems(document, target, for_submission=True) == []
+
+
+# --- Issue 25: the certification dry run --------------------------------------------------------------------
+
+PRIVACY_POLICY_REQUIREMENT = ("https://developer.amazon.com/en-US/docs/alexa/custom-skills/"
+                              "security-testing-for-an-alexa-skill.html")
+MANIFEST_SCHEMA = "https://developer.amazon.com/docs/smapi/skill-manifest.html"
+PERSONALIZATION = "https://developer.amazon.com/en-US/docs/alexa/custom-skills/add-personalization-to-your-skill.html"
+PERSON_ID_NOT_PII = ("https://developer.amazon.com/blogs/alexa/post/1ad16e9b-4f52-4e68-9187-ec2e93faae55/"
+                     "recognize-voices-and-personalize-your-skills")
+CONFIGURE_PERMISSIONS = ("https://developer.amazon.com/en-US/docs/alexa/custom-skills/"
+                         "configure-permissions-for-customer-information-in-your-skill.html")
+SKILL_EVENTS = "https://developer.amazon.com/docs/alexa/smapi/skill-events-in-alexa-skills.html"
+CHILD_DIRECTED = ("https://developer.amazon.com/en-US/blogs/alexa/alexa-skills-kit/2021/09/"
+                  "create-a-child-directed-skill")
+REMINDERS_GUIDELINES = "https://developer.amazon.com/docs/smapi/alexa-reminders-guidelines-for-usage.html"
+HEALTH_POLICY = "https://developer.amazon.com/en-US/docs/alexa/custom-skills/policy-testing-for-an-alexa-skill.html"
+DOCS = ROOT / "docs"
+
+
+def _page_text(name: str) -> str:
+    from .test_skill_package import _prose
+
+    return _prose(DOCS / f"{name}.md")
+
+
+# --- 1. The policies: published by the stack, filled in by `skill-package --stack NAME` ------------------------
+
+@pytest.fixture(scope="module")
+def cloudformation(tmp_path_factory):
+    """A real CloudFormation API on 127.0.0.1 (moto_server), which boto3 reaches through
+    AWS_ENDPOINT_URL_CLOUDFORMATION, and a function that creates a stack with the given outputs and parameters."""
+    import boto3
+
+    from skill_dev.dynamodb_server import REGION, MotoServer, client_environment
+
+    with pytest.MonkeyPatch.context() as patch:
+        client_environment(patch)
+        server = MotoServer(tmp_path_factory.mktemp("moto-cfn")).start()
+        patch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", server.endpoint_url)
+        client = boto3.client("cloudformation", region_name=REGION)
+        names = iter(range(1000))
+
+        def stack(outputs: dict[str, str], parameters: dict[str, str]) -> str:
+            name = f"back-stretch-coach-{next(names)}"
+            body = {"Parameters": {key: {"Type": "String"} for key in parameters},
+                    "Resources": {"Nothing": {"Type": "AWS::CloudFormation::WaitConditionHandle"}},
+                    "Outputs": {key: {"Value": value} for key, value in outputs.items()}}
+            client.create_stack(StackName=name, TemplateBody=json.dumps(body), Parameters=[
+                {"ParameterKey": key, "ParameterValue": value} for key, value in parameters.items()])
+            return name
+
+        try:
+            yield stack
+        finally:
+            server.stop()
+
+
+STACK_OUTPUTS = {"SkillFunctionArn": ARN, "PrivacyPolicyUrl": PRIVACY, "TermsOfUseUrl": TERMS}
+STACK_PARAMETERS = {"OperatorName": OPERATOR.operator_name, "OperatorContact": OPERATOR.operator_contact,
+                    "OperatorAddress": ""}
+
+
+# PRIVACY_POLICY_REQUIREMENT and CERTIFICATION_REQUIREMENTS: a skill that keeps data about people links a privacy
+# policy (and the health category, terms) in every locale. `skill-package --stack NAME --for-submission` takes the
+# URLs the stack published (template.yaml's PrivacyPolicyUrl and TermsOfUseUrl outputs) and the endpoint from it.
+def test_a_submission_package_from_the_stack_has_the_published_urls_in_every_locale(cloudformation, tmp_path,
+                                                                                    monkeypatch, capsys):
+    monkeypatch.setattr(skill_package, "BUILT", tmp_path / "built")
+    name = cloudformation(STACK_OUTPUTS, STACK_PARAMETERS)
+    assert skill_package.main(["--stack", name, "--for-submission"]) == 0, capsys.readouterr().err
+    built = json.loads((tmp_path / "built" / "skill.json").read_text())["manifest"]
+    for locale in LOCALES:
+        assert built["privacyAndCompliance"]["locales"][locale] == {"privacyPolicyUrl": PRIVACY, "termsOfUseUrl": TERMS}
+    assert built["apis"]["custom"]["endpoint"]["uri"] == built["events"]["endpoint"]["uri"] == ARN
+    assert [p["name"] for p in built["permissions"]] == list(skill_package.PERMISSIONS)
+    assert built["publishingInformation"]["testingInstructions"] == skill_package.TESTING_INSTRUCTIONS
+    assert "warning" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("what, outputs, parameters, refusal", [
+    ("no policy outputs (a stack from before the policy pages)", {"SkillFunctionArn": ARN}, STACK_PARAMETERS,
+     "privacyPolicyUrl: missing"),
+    ("an example URL", {**STACK_OUTPUTS, "TermsOfUseUrl": "https://example.com/terms"}, STACK_PARAMETERS,
+     "termsOfUseUrl: https://example.com/terms is a placeholder"),
+    ("the operator left as a placeholder", STACK_OUTPUTS, {**STACK_PARAMETERS, "OperatorName": "[OPERATOR NAME]"},
+     "stack parameter: OPERATOR_NAME looks like a placeholder"),
+    ("no contact", STACK_OUTPUTS, {**STACK_PARAMETERS, "OperatorContact": ""}, "OPERATOR_CONTACT is not set"),
+])
+def test_a_submission_package_refuses_placeholders(cloudformation, tmp_path, monkeypatch, capsys, what, outputs,
+                                                   parameters, refusal):
+    monkeypatch.setattr(skill_package, "BUILT", tmp_path / "built")
+    name = cloudformation(outputs, parameters)
+    assert skill_package.main(["--stack", name, "--for-submission"]) == 2, what
+    assert refusal in capsys.readouterr().err, what
+    assert not (tmp_path / "built").exists()
+    assert skill_package.main(["--stack", name]) == 0, "a development build still builds"
+
+
+def test_a_submission_package_refuses_the_placeholder_endpoint(tmp_path):
+    document = skill_package.manifest(skill_package.PLACEHOLDER_ARN, PRIVACY, TERMS)
+    assert skill_package.listing_problems(document, skill_package.COMMITTED.parent, for_submission=True) == [
+        "endpoint: the placeholder ARN (give --stack or --function-arn)"]
+
+
+# --- 2. Recognised speakers ---------------------------------------------------------------------------------
+
+# PERSONALIZATION ("Set up your skill to support personalization"): context.System.person is sent only to a skill
+# whose manifest has the permission alexa::person_id:read. The skill keeps a record per recognised person
+# (skill/persistence/keys.py) and greets them by name, so the manifest asks for it; CONFIGURE_PERMISSIONS: only
+# permissions the skill uses.
+def test_the_manifest_asks_for_the_person_id_that_per_person_records_need(tmp_path):
+    names = [p["name"] for p in MANIFEST["permissions"]]
+    assert names == ["alexa::alerts:reminders:skill:readwrite", "alexa::person_id:read"]
+    handler = _fresh_handler(tmp_path)
+    first = Session(person="amzn1.ask.person.TEST")
+    handler(first.launch(), None)
+    again = Session(user_id=first.user_id, person="amzn1.ask.person.TEST")
+    response = handler(again.launch(), None)  # a returning recognised speaker is greeted by name
+    assert 'personId="amzn1.ask.person.TEST"' in response["response"]["outputSpeech"]["ssml"]
+
+
+# The policy describes per-person records, and how they come about (a voice ID with "Personalize skills" on),
+# only because the manifest asks for the person id; without it the policy must not promise them.
+def test_the_policy_promises_per_person_records_only_with_the_permission():
+    policy = _page_text("privacy")
+    promised = "a record of your own" in policy
+    asked = "alexa::person_id:read" in [p["name"] for p in MANIFEST["permissions"]]
+    assert promised == asked
+    assert 'voice ID and turned on "Personalize skills"' in policy and "shares the account's record" in policy
+
+
+# MANIFEST_SCHEMA: usesPersonalInfo is "true if the skill collects users' personal information". It asks for no
+# name, email, phone number or address, has no account linking, and keeps anonymous ids only: the person id
+# "does not contain any personally identifiable information" (PERSON_ID_NOT_PII). The reasoning is written down.
+def test_uses_personal_info_is_false_for_the_reasons_written_in_the_docs():
+    assert MANIFEST["privacyAndCompliance"]["usesPersonalInfo"] is False and "accountLinking" not in MANIFEST
+    reading = {"alexa::profile:name:read", "alexa::profile:given_name:read", "alexa::profile:email:read",
+               "alexa::profile:mobile_number:read", "alexa::devices:all:address:full:read",
+               "alexa::devices:all:address:country_and_postal_code:read", "alexa::devices:all:geolocation:read"}
+    assert not reading & {p["name"] for p in MANIFEST["permissions"]}
+    reasons = (DOCS / "certification.md").read_text()
+    assert "usesPersonalInfo" in reasons and "does not contain any personally identifiable information" in reasons
+    assert "alexa::person_id:read" in reasons
+
+
+# --- 3. Testing instructions ------------------------------------------------------------------------------
+
+#: What the reviewer must be told (issue 25), and words the instructions use for each.
+REVIEWER_NEEDS = {
+    "when a reminder is offered": ("after the second finished routine",),
+    "setting one by voice": ('"remind me every day at 8 am"', "permission"),
+    f"holds are silences of up to {skill_package.MAX_HOLD_SECONDS} s": ("up to 60 seconds",),
+    "a hands-free answer can run 6 minutes": ('"hands free"', "up to 6 minutes"),
+    "touch buttons on Echo Show": ("Echo Show", "touch buttons"),
+    "delete my data": ('"delete my data"',),
+    "pause and come back": ('"pause"', '"resume"'),
+    "skill events": ("SKILL_DISABLED",),
+}
+
+
+# CERTIFICATION_REQUIREMENTS and REMINDERS_GUIDELINES ("Provide instructions when you submit your skill for
+# certification"): the reviewer is told how to reach each feature, including reminders; the console's field has a
+# limit (TESTING_INSTRUCTIONS_MAX; see the module docstring).
+def test_the_testing_instructions_tell_the_reviewer_what_they_need_within_the_limit():
+    instructions = MANIFEST["publishingInformation"]["testingInstructions"]
+    missing = [need for need, words in REVIEWER_NEEDS.items() if not all(w in instructions for w in words)]
+    assert not missing, missing
+    assert 0 < len(instructions) <= skill_package.TESTING_INSTRUCTIONS_MAX == 4000
+    assert skill_package.MAX_HOLD_SECONDS == 60 and skill_package.PART_MAX_SECONDS == 6 * 60  # the numbers are true
+    assert len(skill_package.listing_problems({"manifest": {**MANIFEST, "publishingInformation": {
+        **MANIFEST["publishingInformation"], "testingInstructions": "x" * 4001}}}, skill_package.COMMITTED.parent)) == 1
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_utterance_in_the_testing_instructions_is_understood(locale):
+    """Each feature in one or two utterances: every quoted phrase the reviewer says resolves to an intent."""
+    resolver = Resolver.from_file(model_path(locale))
+    quoted = set(re.findall(r'"([^"]+)"', MANIFEST["publishingInformation"]["testingInstructions"]))
+    said_by_others = {"Personalize skills", "switch sides"}
+    for phrase in quoted - said_by_others:
+        launching = re.match(r"Alexa, (open|ask|tell) ", phrase) is not None
+        # "Alexa, next" inside a session: the wake word interrupts, the skill hears "next".
+        resolution = resolver.resolve(phrase if launching else phrase.removeprefix("Alexa, "), in_session=not launching)
+        if launching:
+            assert resolution.kind == "launch" and resolution.matched, (locale, phrase)
+            if not phrase.startswith("Alexa, open"):
+                assert resolution.intent not in (None, "AMAZON.FallbackIntent"), (locale, phrase)
+            continue
+        assert resolution.matched and resolution.intent not in (None, "AMAZON.FallbackIntent"), (locale, phrase)
+
+
+# --- 4. Pause: no dead end ------------------------------------------------------------------------------------
+
+COME_BACK = "alexa, open back stretch coach"
+
+
+# SESSIONS and ../shared/alexa-platform-notes.md (Sessions): the microphone closes about 8 s after the reprompt,
+# and "Alexa, resume" then goes to Alexa, not the skill. So the pause answer and its reprompt (the last thing said
+# before the session closes) say how to come back, the screen says tap Resume, and the place is kept.
+def test_pausing_says_how_to_come_back_and_the_place_is_kept_after_the_session_times_out(tmp_path):
+    from .conftest import Conversation
+
+    handler = _fresh_handler(tmp_path)
+    session = Session(screen="HUB_LANDSCAPE_MEDIUM")
+    convo = Conversation(handler, session)
+    convo.launch()
+    convo.say("StartRoutineIntent", routine="quick")
+    moved = convo.say("AMAZON.NextIntent")
+    place = convo.state
+    paused = convo.say("AMAZON.PauseIntent")
+    assert not convo.ended
+    for said in (convo.speech, convo.reprompt):
+        assert COME_BACK in said.lower() and "resume" in said.lower(), said
+    assert "Tap Resume" in json.dumps(paused["response"]["directives"]), "the screen offers the Resume button"
+    assert response_problems(moved) == [] and response_problems(paused) == []
+
+    # Nobody answers: Alexa ends the session. It gets no speech, and the place stays stored.
+    ended = handler(session.session_ended("EXCEEDED_MAX_REPROMPTS"), None)
+    assert empty_response_problems(ended) == []
+    later = Conversation(handler, Session(user_id=session.user_id))
+    later.launch()  # "Alexa, open back stretch coach"
+    assert later.speech.endswith(f"stretch {place['index'] + 1} of 4?") and "Carry on with" in later.speech, \
+        later.speech
+    later.say("AMAZON.YesIntent")
+    assert later.state["stretch"] == place["stretch"] and later.state["index"] == place["index"]
+
+
+# --- 5. Health: never invite disclosure ------------------------------------------------------------------------
+
+# HEALTH_POLICY and ../shared/alexa-platform-notes.md (Health skills): a skill that is not HIPAA-eligible must not
+# collect health information, so nothing it says may ask the person to tell it about a condition or symptom.
+# tests/test_every_response.py runs this check on every response of the walk (every state crossed with every
+# request); here, that the check refuses what it must and lets safety advice through.
+@pytest.mark.parametrize("inviting", [
+    # The first routine's note before issue 25, and HealthConditionIntent's answer before issue 22.
+    "If you're pregnant, have osteoporosis, or had back or hip surgery recently, check with your doctor or "
+    "physiotherapist first, and tell me, so I leave out what to avoid.",
+    "If you're pregnant, have osteoporosis, or had back or hip surgery recently, tell me, and I'll leave out the "
+    "stretches to avoid today.",
+    "Do you have any injuries I should know about?",
+    "Let me know if you have a back condition.",
+    "How bad is the pain?",
+    "On a scale of one to ten, how much does it hurt?",
+    "Are you pregnant?",
+])
+def test_the_health_check_refuses_an_invitation_to_disclose(inviting):
+    from .alexa_rules import health_invitations
+
+    assert health_invitations(inviting), inviting
+
+
+@pytest.mark.parametrize("safe", [
+    "If you're pregnant, have osteoporosis or had recent surgery, check with your doctor first, and the gentle "
+    "routine is the safest place to start.",
+    "Stop any stretch that causes sharp pain.",
+    "You can say next, skip, repeat, go back, make it easier, that hurts, or stop for today.",
+    "Would you like an easier version, or shall we skip it?",
+    "Carry on with the quick routine, stretch 2 of 4?",
+])
+def test_the_health_check_lets_safety_advice_and_ordinary_questions_through(safe):
+    from .alexa_rules import health_invitations
+
+    assert health_invitations(safe) == [], safe
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_first_routines_safety_note_invites_nothing(locale):
+    from .alexa_rules import response_health_invitations
+
+    handler = build_lambda_handler(persistence=None)
+    response = handler(Session(locale=locale).launch(), None)  # a new person hears the notes before a routine
+    started = handler(Session(locale=locale).intent("StartRoutineIntent", {"routine": "quick"}), None)
+    assert response_health_invitations(response) == [] and response_health_invitations(started) == []
+    assert "gentle routine is the safest place to start" in plain(started["response"]["outputSpeech"]["ssml"])
+
+
+# --- 6. Data lifecycle -------------------------------------------------------------------------------------
+
+# SKILL_EVENTS: a skill receives SkillDisabled only if its manifest's events object subscribes to it, at an
+# endpoint with the Alexa trigger (the stack's alias, which the custom endpoint already uses). The deletion itself,
+# on SQLite and DynamoDB: tests/test_data_lifecycle.py.
+def test_the_manifest_subscribes_to_skill_disabled_at_the_skills_endpoint(tmp_path):
+    assert MANIFEST["events"] == {"endpoint": {"uri": skill_package.PLACEHOLDER_ARN},
+                                  "subscriptions": [{"eventName": "SKILL_DISABLED"}]}
+    built = json.loads((skill_package.write_package(ARN, tmp_path / "pkg") / "skill.json").read_text())["manifest"]
+    assert built["events"]["endpoint"]["uri"] == built["apis"]["custom"]["endpoint"]["uri"] == ARN
+    store = SQLiteAdapter(tmp_path / "events.sqlite3")
+    handler = build_lambda_handler(persistence=store)
+    session = Session()
+    handler(session.intent("StartRoutineIntent", {"routine": "quick"}), None)
+    envelope = DefaultSerializer().deserialize(json.dumps(session.launch()), RequestEnvelope)
+    assert store.get_attributes(envelope)
+    assert handler(session.skill_disabled(), None)["response"] == {}
+    assert store.get_attributes(envelope) == {}
+
+
+# CERTIFICATION_REQUIREMENTS (privacy): the policy says what happens to the data, and it is what the code does:
+# disabling deletes, idle records expire after 18 months in both stores.
+def test_the_policy_states_deletion_on_disable_and_expiry_in_both_stores():
+    from skill.persistence import IDLE_EXPIRY_DAYS
+
+    policy = _page_text("privacy")
+    assert "Disabling the skill in the Alexa app deletes every record of your Amazon account" in policy
+    assert "the account's own and the record of each person Alexa recognised on it" in policy
+    assert IDLE_EXPIRY_DAYS == 548 and "not saved for 18 months is deleted automatically" in policy
+    assert "DynamoDB deletes such a record itself" in policy and "once a day after that" in policy
+
+
+#: Amazon's children's ages per market (CHILD_DIRECTED): 13 in the US, Canada and India; 16 in the UK and Australia.
+CHILDREN_UNDER = {"US": 13, "CA": 13, "IN": 13, "GB": 16, "AU": 16}
+COUNTRY_NAMES = {"US": "United States", "CA": "Canada", "IN": "India", "GB": "United Kingdom", "AU": "Australia"}
+
+
+def test_the_policy_names_the_childrens_age_of_every_market_the_skill_is_offered_in():
+    offered = MANIFEST["publishingInformation"]["distributionCountries"]
+    assert set(offered) <= set(CHILDREN_UNDER), "a new market: look up its age in Amazon's policy, then add it"
+    policy = _page_text("privacy")
+    section = policy.split("Children", 1)[1].split("Changes", 1)[0]
+    ages = {}  # country -> the age of the "under N in ..." clause that names it
+    for age, named in re.findall(r"under (\d+) in ((?:(?!under \d).)*)", section):
+        ages.update({code: int(age) for code, name in COUNTRY_NAMES.items() if name in named})
+    assert {country: ages.get(country) for country in offered} == {c: CHILDREN_UNDER[c] for c in offered}
+    assert MANIFEST["privacyAndCompliance"]["isChildDirected"] is False
+
+
+# --- 7. Smaller review comments ----------------------------------------------------------------------------
+
+#: Words that wake an Echo (Alexa's wake words).
+WAKE = re.compile(r"\b(alexa|amazon|echo|computer|ziggy)\b", re.IGNORECASE)
+
+
+# REMINDERS_GUIDELINES ("Reminder label guidelines"): a reminder's text must not say the wake word, which could
+# wake the devices around the one speaking it. In every locale, as the skill sets it.
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_reminder_text_never_says_a_wake_word(locale):
+    from skill.engine.reply import SetReminder
+
+    coach = Coach(locale)
+    reply = coach.remind_daily(CoachState(safety_said=True, time_zone="Europe/London"), "08:00")
+    texts = [e.text for e in reply.effects if isinstance(e, SetReminder)]
+    assert texts and all(not WAKE.search(text) and "Back Stretch Coach" in text for text in texts), texts
+
+
+# REMINDERS_GUIDELINES and FUNCTIONAL_TESTING (the description matches what the skill does): the skill asks for the
+# reminders permission, so its description says what reminders do and how to stop them.
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_description_explains_the_reminders_it_asks_permission_for(locale):
+    description = MANIFEST["publishingInformation"]["locales"][locale]["description"]
+    assert skill_package.REMINDERS_SCOPE in [p["name"] for p in MANIFEST["permissions"]]
+    for words in ('"remind me every day at 8 am"', "reminders permission", '"cancel my reminder"'):
+        assert words in description, words
+
+
+# FUNCTIONAL_TESTING (the skill does what it says): a routine's name or synonym that states a length must be true.
+# "quick" lasts about seven minutes, so it is not "five minute" (issue 23 adds routines by time).
+def test_no_routine_synonym_promises_a_length_the_routine_does_not_have():
+    from skill.content import LIBRARY
+    from skill.engine.plan import plan_for
+    from skill.engine.state import Preferences
+    from skill.localization import phrases_for
+
+    numbers = {"five": 5, "5": 5, "ten": 10, "10": 10, "fifteen": 15, "15": 15, "twenty": 20, "20": 20}
+    for routine in LIBRARY.routines.values():
+        minutes = plan_for(LIBRARY, routine.id, Preferences()).seconds(phrases_for("en-US")) / 60
+        for synonym in (routine.name, *routine.synonyms):
+            stated = re.search(r"\b(five|5|ten|10|fifteen|15|twenty|20)[ -]minutes?\b", synonym)
+            assert stated is None or abs(numbers[stated.group(1)] - minutes) < 1, (routine.id, synonym, minutes)
+    assert "five minute" not in LIBRARY.routines["quick"].synonyms
+
+
+# CERTIFICATION_REQUIREMENTS (screens match the voice): a rest countdown shows the seconds the voice says.
+def test_a_rest_countdown_shows_the_seconds_the_voice_says():
+    from skill import presentation
+    from skill.engine.reply import ShowStretch
+    from skill.localization import phrases_for
+
+    p = phrases_for("en-US")
+    rests = 0
+    for routine in ("full", "hips", "mid_back", "gentle", "quick"):
+        reply = Coach("en-US").hands_free(CoachState(safety_said=True), routine)
+        shown = next(e for e in reply.effects if isinstance(e, ShowStretch))
+        events = presentation.screen_events(reply.speech, shown, p)
+        for before, event in zip(events, events[1:], strict=False):
+            said = re.match(r"Rest\b.*?(\d+) seconds", before.text) if before.kind == "cue" else None
+            if said and event.kind == "count":
+                rests += 1
+                assert event.seconds == int(said.group(1)), (routine, before.text, event.seconds)
+    assert rests >= 3
+
+
+# HOW_USERS_INVOKE ("Invoke a skill with a specific request"): a one-shot question gets its answer and the session
+# ends; no "What would you like to do?" after it. Asked inside a session, the skill still offers what next.
+@pytest.mark.parametrize("phrase", ["ask back stretch coach how am I doing",
+                                    "ask back stretch coach how do I do cat cow"])
+def test_a_one_shot_question_is_answered_and_the_session_ends(phrase, tmp_path):
+    resolver = Resolver.from_file(model_path("en-US"))
+    resolution = resolver.resolve(f"Alexa, {phrase}", in_session=False)
+    handler = _fresh_handler(tmp_path)
+    session = Session()
+    response = handler(session.envelope(resolver.intent_request(resolution, session.skill_id)), None)
+    speech = plain(response["response"]["outputSpeech"]["ssml"])
+    assert response_problems(response) == [] and response["response"]["shouldEndSession"] is True, speech
+    assert "reprompt" not in response["response"] and not speech.endswith("?"), speech
+    session.new = False  # the same question inside a session: answered, then what next
+    inside = handler(session.envelope(resolver.intent_request(resolution, session.skill_id)), None)
+    assert inside["response"]["shouldEndSession"] is False and inside["response"]["reprompt"]

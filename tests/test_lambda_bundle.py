@@ -101,6 +101,33 @@ def test_the_bundle_holds_what_lambda_needs_and_nothing_else(bundle):
     print(f"zipped {report['zipped_bytes']:,} B, unzipped {report['unzipped_bytes']:,} B, {report['files']} files")
 
 
+def test_the_policy_pages_ship_rendered_and_are_served_without_a_markdown_library(local_bundle):
+    """The policy pages' function (template.yaml's PolicyPagesFunction, handler skill.policies.lambda_handler)
+    runs from the same zip: the docs ship as HTML, filled from the stack's parameters at request time."""
+    folder = local_bundle
+    assert {p.name for p in (folder / "skill" / "policy_pages").iterdir()} == {"privacy.html", "terms.html"}
+    script = textwrap.dedent(f"""
+        import json, sys
+        sys.path[:0] = [{str(folder)!r}]
+        from skill import policies
+        out = {{path: policies.lambda_handler({{"rawPath": path, "requestContext": {{"http": {{"method": "GET"}}}}}})
+               for path in ("/privacy", "/terms", "/other")}}
+        out["markdown_it_loaded"] = "markdown_it" in sys.modules
+        print(json.dumps(out))
+    """)
+    env = {**base_env(), "OPERATOR_NAME": "Sam Operator", "OPERATOR_CONTACT": "privacy@stretch.test"}
+    result = subprocess.run([sys.executable, "-I", "-S", "-B", "-c", script], capture_output=True, text=True,
+                            timeout=60, env=env, cwd=folder)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout)
+    assert out["markdown_it_loaded"] is False
+    for path in ("/privacy", "/terms"):
+        page = out[path]
+        assert page["statusCode"] == 200 and page["headers"]["Content-Type"].startswith("text/html")
+        assert "Sam Operator" in page["body"] and "privacy@stretch.test" in page["body"] and "{{" not in page["body"]
+    assert out["/other"]["statusCode"] == 404
+
+
 def test_imported_modules_ship_as_313_bytecode_and_ours_keep_their_source(bundle):
     folder, report = bundle
     assert report["bytecode"]["cache_tag"] == "cpython-313"

@@ -352,7 +352,8 @@ def signer(workdir):
 
 @pytest.fixture(scope="module")
 def served(workdir, signer):
-    env = base_env(SKILL_ID=DEFAULT_SKILL_ID, SQLITE_PATH=str(workdir / "serve.sqlite3"), **signer.env())
+    env = base_env(SKILL_ID=DEFAULT_SKILL_ID, SQLITE_PATH=str(workdir / "serve.sqlite3"), **signer.env(),
+                   OPERATOR_NAME=OPERATOR_NAME, OPERATOR_CONTACT=OPERATOR_CONTACT)
     server = ServerProcess(serve_command("--host", "127.0.0.1", "--port", "0"), env, workdir / "serve.log")
     server.start()
     yield server
@@ -374,6 +375,21 @@ def test_health_and_a_signed_alexa_request_answer_within_a_second_under_64_slow_
         assert answer["version"] == "1.0" and answer["response"]["outputSpeech"]["ssml"].startswith("<speak>")
     assert signer.downloads >= 1  # the real verifier downloaded the chain from the "s3.amazonaws.com" host
     assert result["dropped"] == 0  # the slow clients were held open, not just cut off
+
+
+OPERATOR_NAME, OPERATOR_CONTACT = "Stretchwell Physio Ltd", "privacy@stretchwell.co.uk"
+
+
+def test_serve_publishes_the_privacy_policy_and_terms_with_the_operators_details(served):
+    """`serve` answers /privacy and /terms with docs/privacy.md and docs/terms.md as HTML (skill.policies), filled
+    from OPERATOR_NAME and OPERATOR_CONTACT, with no verification (a browser asks for them)."""
+    for page, heading in (("privacy", "privacy policy"), ("terms", "terms of use")):
+        status, body = request("GET", f"{served.url}/{page}")
+        text = body.decode("utf-8")
+        assert status == 200 and text.startswith("<!doctype html>") and heading in text, (page, status)
+        assert OPERATOR_NAME in text and OPERATOR_CONTACT in text and "{{" not in text
+    assert request("POST", f"{served.url}/privacy", b"{}")[0] == 405
+    assert request("GET", f"{served.url}/privacy.md")[0] == 404
 
 
 def test_verification_is_on_an_unsigned_or_badly_signed_request_gets_400(served, signer):

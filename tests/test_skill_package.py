@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html
 import importlib.util
 import json
 import re
@@ -14,15 +15,19 @@ from xml.etree import ElementTree
 
 import pytest
 
+from skill import policies
 from skill.engine.state import HISTORY_LIMIT, PRACTICE_CAP, CoachState, Preferences
 from skill.localization import LOCALES
+from skill.persistence import IDLE_EXPIRY_DAYS
 from skill_dev import cli, skill_package
 from skill_dev.interaction_model import model_path
 from skill_dev.resolver import Resolver
 
 MANIFEST = json.loads(skill_package.COMMITTED.read_text())["manifest"]
 ARN = "arn:aws:lambda:eu-west-1:123456789012:function:back-stretch-coach-SkillFunction-1A2B3C"
-PRIVACY, TERMS = "https://example.org/back-stretch-coach/privacy", "https://example.org/back-stretch-coach/terms"
+#: What the stack's outputs look like: the policy pages' function URL (template.yaml, PolicyPagesFunction).
+FUNCTION_URL = "https://a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6.lambda-url.eu-west-1.on.aws/"
+PRIVACY, TERMS = f"{FUNCTION_URL}privacy", f"{FUNCTION_URL}terms"
 
 
 def test_the_committed_manifest_is_what_the_generator_writes():
@@ -59,7 +64,10 @@ def test_privacy_compliance_interfaces_and_permissions():
         assert isinstance(privacy[field], bool)
     assert set(privacy["locales"]) == set(LOCALES)
     assert MANIFEST["apis"]["custom"]["interfaces"] == [skill_package.APL_INTERFACE]
-    assert MANIFEST["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
+    assert MANIFEST["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"},
+                                       {"name": "alexa::person_id:read"}]
+    assert MANIFEST["events"] == {"endpoint": {"uri": skill_package.PLACEHOLDER_ARN},
+                                  "subscriptions": [{"eventName": "SKILL_DISABLED"}]}
     assert MANIFEST["apis"]["custom"]["endpoint"]["uri"] == skill_package.PLACEHOLDER_ARN
     countries = MANIFEST["publishingInformation"]["distributionCountries"]
     assert sorted(countries) == ["AU", "CA", "GB", "IN", "US"]
@@ -180,13 +188,13 @@ def test_the_cli_options_reach_the_built_manifest(tmp_path, monkeypatch, capsys)
 def test_without_urls_a_development_build_warns_and_a_submission_build_fails(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(skill_package, "BUILT", tmp_path / "built")
     assert skill_package.main(["--function-arn", ARN]) == 0
-    assert "warning: no --privacy-url/--terms-url" in capsys.readouterr().err
+    assert "warning: no privacy or terms URL" in capsys.readouterr().err
     built = json.loads((tmp_path / "built" / "skill.json").read_text())["manifest"]
     assert all(policy == {} for policy in built["privacyAndCompliance"]["locales"].values())
 
     assert skill_package.main(["--function-arn", ARN, "--privacy-url", PRIVACY, "--for-submission"]) == 2
     err = capsys.readouterr().err
-    assert "termsOfUseUrl: missing (give --terms-url)" in err and "privacyPolicyUrl" not in err
+    assert "termsOfUseUrl: missing (give --stack or --terms-url)" in err and "privacyPolicyUrl" not in err
     assert (tmp_path / "built" / "skill.json").exists(), "a refused build leaves the previous package alone"
     with pytest.raises(ValueError, match="privacyPolicyUrl: missing"):
         skill_package.write_package(ARN, tmp_path / "other", for_submission=True)
@@ -215,7 +223,8 @@ def test_the_privacy_answers():
         "allowsPurchases": False, "usesPersonalInfo": False, "isChildDirected": False,
         "isExportCompliant": True, "containsAds": False}
     assert "accountLinking" not in MANIFEST
-    assert [p["name"] for p in MANIFEST["permissions"]] == ["alexa::alerts:reminders:skill:readwrite"]
+    assert [p["name"] for p in MANIFEST["permissions"]] == ["alexa::alerts:reminders:skill:readwrite",
+                                                            "alexa::person_id:read"]
 
 
 # --------------------------------------------------------------------------- the store listing
@@ -281,7 +290,8 @@ def test_the_listing_checker_finds_what_certification_would_refuse(tmp_path):
         "en-US examplePhrases: 1 to 3", "en-US keywords: at most 30",
         "en-US smallIconUri: file://../skill.json is not a file in " + str(PACKAGE),
         "en-US largeIconUri: 'https://example.org/icon.png' is not a file:// URI inside the package",
-        "en-US privacyPolicyUrl: missing (give --privacy-url)", "en-US termsOfUseUrl: missing (give --terms-url)"]
+        "en-US privacyPolicyUrl: missing (give --stack or --privacy-url)",
+        "en-US termsOfUseUrl: missing (give --stack or --terms-url)"]
     wrong_size = tmp_path / "assets" / "images" / "small-icon.png"
     wrong_size.write_bytes((PACKAGE / skill_package.LARGE_ICON).read_bytes())
     assert "en-GB smallIconUri: file://assets/images/small-icon.png is not a 108x108 PNG" in \
@@ -293,9 +303,14 @@ def test_the_listing_checker_finds_what_certification_would_refuse(tmp_path):
 DOCS = skill_package.ROOT / "docs"
 
 
+#: Operator details as the stack's parameters would give them.
+OPERATOR = policies.Operator("Sam Okafor", "privacy@stretchwell.co.uk", "1 High Street, Leeds")
+
+
 def _prose(path) -> str:
-    """A Markdown file's text with its line breaks and bold marks taken out."""
-    return " ".join(path.read_text().replace("**", "").split())
+    """The page published from a docs/ Markdown file (skill.policies), as plain text: what a reader sees."""
+    page = policies.page(path.stem, OPERATOR)
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", page.split("<body>", 1)[1]).split()))
 
 
 #: Every field of a stored record, and words docs/privacy.md must use for it. A new stored field fails
@@ -337,20 +352,24 @@ def test_the_privacy_policy_on_health_storage_retention_and_deletion():
     assert "No health information" in policy and "for that session only" in policy
     assert "DynamoDB" in policy and "SQLite" in policy
     template = (skill_package.ROOT / "template.yaml").read_text()
-    # "no automatic expiry" is true only while neither the table nor the stores set a TTL
-    stores = "".join(path.read_text() for path in (skill_package.ROOT / "skill" / "persistence").glob("*.py"))
-    assert "TimeToLive" not in template and "ttl" not in stores.lower()
-    assert "no automatic expiry" in policy
+    # Expiry after 18 months without a save, in both stores (tests/test_data_lifecycle.py runs both).
+    assert IDLE_EXPIRY_DAYS == 548 and "18 months" in policy and "deleted automatically" in policy
+    assert "TimeToLiveSpecification:" in template and "time to live" in policy
+    assert "when it starts and once a day after that" in policy and "SWEEP_INTERVAL_SECONDS = 24 * 60 * 60" in (
+        skill_package.ROOT / "skill" / "persistence" / "sqlite.py").read_text()
     assert "PointInTimeRecoveryEnabled: true" in template and "35 days" in policy
     assert "Default: 30" in template.split("LogRetentionDays:")[1].split("SnapStart:")[0] and "after 30 days" in policy
-    assert '"Alexa, tell back stretch coach to delete my data"' in policy and "Disabling the skill" in policy
-    assert "[CONTACT EMAIL ADDRESS]" in policy  # the operator fills it in before publishing
+    assert '"Alexa, tell back stretch coach to delete my data"' in policy
+    assert "Disabling the skill in the Alexa app deletes every record of your Amazon account" in policy
+    # The operator's details, from the stack's parameters, and no placeholder left.
+    assert all(detail in policy for detail in (OPERATOR.operator_name, OPERATOR.operator_contact,
+                                                OPERATOR.operator_address)) and "{{" not in policy
 
 
 def test_the_terms_carry_the_medical_disclaimer():
     terms = _prose(DOCS / "terms.md")
     assert "not a substitute for professional medical advice" in terms
-    assert "Stop any stretch that causes sharp pain" in terms and "privacy.md" in terms
+    assert "Stop any stretch that causes sharp pain" in terms and 'href="privacy"' in policies.page("terms", OPERATOR)
 
 
 def test_the_screen_interface_declares_each_viewport_profile_the_skill_lays_out_for():

@@ -32,7 +32,8 @@ from samtranslator.model.exceptions import InvalidDocumentException
 from samtranslator.public.translator import ManagedPolicyLoader
 from samtranslator.translator.transform import transform
 
-from skill.persistence import store_from_env
+from skill import policies
+from skill.persistence import ACCOUNT_ATTRIBUTE, ACCOUNT_INDEX, EXPIRES_ATTRIBUTE, store_from_env
 from skill.persistence.dynamodb import DynamoDbAdapter
 from skill.skill_builder import build_lambda_handler
 from skill_dev.envelopes import Session
@@ -49,8 +50,10 @@ ALEXA_REGIONS = ["us-east-1", "eu-west-1", "us-west-2"]
 LINT_CONFIG = ManualArgs(include_checks=["I"], regions=ALEXA_REGIONS)
 S3_CODE_URI = "s3://back-stretch-coach-artifacts/lambda.zip"
 EXAMPLE_SKILL_ID = "amzn1.ask.skill.0b0c5a5e-7d41-4c4e-9a3f-2f1e6d8c9b7a"
-#: What the DynamoDB adapter calls: read, conditional write, and delete ("delete my data", after a yes).
+#: What the DynamoDB adapter calls on the table: read, conditional write, and delete ("delete my data", after a
+#: yes; a disabled skill), and on the account index: Query (every record of an account, when the skill is disabled).
 DYNAMODB_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
+INDEX_ACTIONS = {"dynamodb:Query"}
 
 
 class OfflinePolicyLoader(ManagedPolicyLoader):
@@ -104,6 +107,13 @@ def of_type(template: dict, resource_type: str) -> dict[str, dict]:
     return {name: r for name, r in template["Resources"].items() if r["Type"] == resource_type}
 
 
+def named(template: dict, name: str, resource_type: str) -> dict:
+    """The resource ``name``, which must be of ``resource_type``."""
+    resource = template["Resources"].get(name)
+    assert resource is not None and resource["Type"] == resource_type, f"no {resource_type} named {name}"
+    return resource
+
+
 def only(template: dict, resource_type: str) -> tuple[str, dict]:
     found = of_type(template, resource_type)
     assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
@@ -133,9 +143,8 @@ def transformed(source) -> dict:
 
 @pytest.fixture(scope="module")
 def function(transformed) -> dict:
-    name, resource = only(transformed, "AWS::Lambda::Function")
-    assert name == "SkillFunction"
-    return resource["Properties"]
+    assert sorted(of_type(transformed, "AWS::Lambda::Function")) == ["PolicyPagesFunction", "SkillFunction"]
+    return named(transformed, "SkillFunction", "AWS::Lambda::Function")["Properties"]
 
 
 @pytest.fixture(scope="module")
@@ -192,8 +201,11 @@ def test_translation_errors_are_reported_with_the_translators_message(source):
 
 def test_only_this_alexa_skill_may_invoke_the_function(source, transformed):
     assert not of_type(source, "AWS::Lambda::Permission"), "the AlexaSkill event is the only permission"
-    _, permission = only(transformed, "AWS::Lambda::Permission")
-    props = permission["Properties"]
+    permissions = of_type(transformed, "AWS::Lambda::Permission")
+    # The skill function's one permission; the others are the policy pages' function URL (tested below).
+    on_skill = [p for p in permissions.values() if "SkillFunction" in json.dumps(p["Properties"]["FunctionName"])]
+    assert len(on_skill) == 1 and len(permissions) == 3, sorted(permissions)
+    props = on_skill[0]["Properties"]
     alias_name, _ = only(transformed, "AWS::Lambda::Alias")
     assert props == {"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": alias_name},
                      "Principal": "alexa-appkit.amazon.com", "EventSourceToken": {"Ref": "SkillId"}}
@@ -243,20 +255,22 @@ def test_log_retention_parameter(source):
 
 # --- What the function may do --------------------------------------------------------------------
 
-def test_role_allows_exactly_getitem_putitem_and_deleteitem_on_the_table(transformed, table):
+def test_role_allows_exactly_getitem_putitem_and_deleteitem_on_the_table_and_query_on_its_index(transformed, table):
     table_name, _ = table
-    role_name, role = only(transformed, "AWS::IAM::Role")
+    role = named(transformed, "SkillFunctionRole", "AWS::IAM::Role")
     assert of_type(transformed, "AWS::IAM::Policy") == {} and of_type(transformed, "AWS::IAM::ManagedPolicy") == {}
     # Logging only, from SAM: CreateLogGroup/CreateLogStream/PutLogEvents.
     assert role["Properties"]["ManagedPolicyArns"] == [
         "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
     statements = [s for policy in role["Properties"]["Policies"] for s in policy["PolicyDocument"]["Statement"]]
-    assert len(statements) == 1, statements
-    statement = statements[0]
-    assert statement["Effect"] == "Allow" and "Condition" not in statement and "NotAction" not in statement
-    actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-    assert sorted(actions) == sorted(DYNAMODB_ACTIONS)
-    assert statement["Resource"] == {"Fn::GetAtt": [table_name, "Arn"]}
+    assert len(statements) == 2, statements
+    for statement in statements:
+        assert statement["Effect"] == "Allow" and "Condition" not in statement and "NotAction" not in statement
+    table_statement, index_statement = statements
+    assert sorted(table_statement["Action"]) == sorted(DYNAMODB_ACTIONS)
+    assert table_statement["Resource"] == {"Fn::GetAtt": [table_name, "Arn"]}
+    assert index_statement["Action"] == sorted(INDEX_ACTIONS)
+    assert index_statement["Resource"] == {"Fn::Sub": f"${{{table_name}.Arn}}/index/{ACCOUNT_INDEX}"}
     assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"] == [
         {"Action": ["sts:AssumeRole"], "Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com"]}}]
 
@@ -284,6 +298,21 @@ class RecordingDynamoDb:
         self.actions.append("dynamodb:DeleteItem")
         self.items.pop(Key["id"]["S"], None)
         return {}
+
+    def get_paginator(self, operation):
+        """Only Query's paginator, on the account index: one page of the account's keys."""
+        assert operation == "query"
+        client = self
+
+        class Paginator:
+            def paginate(self, *, TableName, IndexName, ExpressionAttributeValues, **_):
+                client.actions.append("dynamodb:Query")
+                assert IndexName == ACCOUNT_INDEX
+                account = ExpressionAttributeValues[":account"]["S"]
+                yield {"Items": [{"id": item["id"]} for item in client.items.values()
+                                 if item["account"]["S"] == account]}
+
+        return Paginator()
 
     def __getattr__(self, name):
         self.actions.append(f"dynamodb:{name}")
@@ -316,8 +345,13 @@ def test_what_the_skill_does_with_dynamodb_is_what_the_role_allows(function, tab
     convo.launch()
     convo.say("DeleteDataIntent")
     convo.say("AMAZON.YesIntent")
-    assert set(client.actions) == DYNAMODB_ACTIONS, client.actions
     assert not client.items, "the person's record was deleted"
+    convo.launch()
+    convo.say("StartRoutineIntent", routine="quick")
+    assert client.items
+    convo.send(convo.session.skill_disabled(), check=False)  # the person disables the skill
+    assert set(client.actions) == DYNAMODB_ACTIONS | INDEX_ACTIONS, client.actions
+    assert not client.items, "every record of the account was deleted"
 
 
 # --- The function ---------------------------------------------------------------------------------
@@ -343,7 +377,7 @@ def test_function_environment(function, table):
 
 
 def test_function_logs_json_to_its_own_log_group_with_retention(function, transformed):
-    log_group_name, log_group = only(transformed, "AWS::Logs::LogGroup")
+    log_group_name, log_group = "SkillLogGroup", named(transformed, "SkillLogGroup", "AWS::Logs::LogGroup")
     assert function["LoggingConfig"]["LogFormat"] == "JSON"
     assert function["LoggingConfig"]["LogGroup"] == {"Ref": log_group_name}
     assert log_group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
@@ -359,15 +393,74 @@ def test_table_is_protected_and_encrypted(table):
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
     assert props["SSESpecification"]["SSEEnabled"] is True
     assert props["BillingMode"] == "PAY_PER_REQUEST"
-    assert props["AttributeDefinitions"] == [{"AttributeName": "id", "AttributeType": "S"}]
+    assert props["AttributeDefinitions"] == [{"AttributeName": "id", "AttributeType": "S"},
+                                             {"AttributeName": ACCOUNT_ATTRIBUTE, "AttributeType": "S"}]
     assert "TableName" not in props, "a fixed name would collide with a retained table on re-create"
+
+
+def test_idle_records_expire_by_the_attribute_the_adapter_writes(table):
+    """DynamoDB's time to live on ``expires``, which every save sets 18 months ahead (tests/test_data_lifecycle.py)."""
+    _, resource = table
+    assert resource["Properties"]["TimeToLiveSpecification"] == {"AttributeName": EXPIRES_ATTRIBUTE, "Enabled": True}
+
+
+def test_the_account_index_is_the_one_the_adapter_queries(table):
+    _, resource = table
+    assert resource["Properties"]["GlobalSecondaryIndexes"] == [{
+        "IndexName": ACCOUNT_INDEX, "KeySchema": [{"AttributeName": ACCOUNT_ATTRIBUTE, "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "KEYS_ONLY"}}]
+
+
+# --- The policy pages ---------------------------------------------------------------------------
+
+def test_the_policy_pages_function_is_public_read_only_and_serves_from_the_same_zip(transformed, source):
+    pages = named(transformed, "PolicyPagesFunction", "AWS::Lambda::Function")["Properties"]
+    assert pages["Handler"] == "skill.policies.lambda_handler" and pages["Runtime"] == "python3.13"
+    assert pages["Code"] == {"S3Bucket": "back-stretch-coach-artifacts", "S3Key": "lambda.zip"}
+    assert pages["Environment"]["Variables"] == {
+        "OPERATOR_NAME": {"Ref": "OperatorName"}, "OPERATOR_CONTACT": {"Ref": "OperatorContact"},
+        "OPERATOR_ADDRESS": {"Ref": "OperatorAddress"}}
+    assert set(pages["Environment"]["Variables"]) == set(policies.FIELDS.values())
+    url = named(transformed, "PolicyPagesFunctionUrl", "AWS::Lambda::Url")["Properties"]
+    assert url["AuthType"] == "NONE" and url["TargetFunctionArn"] == {"Ref": "PolicyPagesFunction"}
+    # Its role: logging only, no access to the table.
+    role = named(transformed, "PolicyPagesFunctionRole", "AWS::IAM::Role")["Properties"]
+    assert role["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
+    assert "Policies" not in role
+    assert pages["LoggingConfig"]["LogGroup"] == {"Ref": "PolicyPagesLogGroup"}
+    log_group = named(transformed, "PolicyPagesLogGroup", "AWS::Logs::LogGroup")["Properties"]
+    assert log_group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    # Anyone may fetch the pages over the URL (both permissions Lambda asks of a public function URL).
+    permissions = [p["Properties"] for p in of_type(transformed, "AWS::Lambda::Permission").values()
+                   if p["Properties"]["FunctionName"] == {"Ref": "PolicyPagesFunction"}]
+    assert sorted(p["Action"] for p in permissions) == ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"]
+    assert all(p["Principal"] == "*" for p in permissions)
+
+
+def test_the_outputs_give_the_published_policy_urls(transformed):
+    outputs = transformed["Outputs"]
+    assert outputs["PrivacyPolicyUrl"]["Value"] == {"Fn::Sub": "${PolicyPagesFunctionUrl.FunctionUrl}privacy"}
+    assert outputs["TermsOfUseUrl"]["Value"] == {"Fn::Sub": "${PolicyPagesFunctionUrl.FunctionUrl}terms"}
+    assert set(policies.PAGES) == {"privacy", "terms"}
+
+
+def test_operator_parameters_are_required_and_refuse_placeholders(source):
+    parameters = source["Parameters"]
+    for name in ("OperatorName", "OperatorContact"):
+        assert "Default" not in parameters[name], name
+    assert parameters["OperatorAddress"]["Default"] == ""
+    name, contact = parameters["OperatorName"]["AllowedPattern"], parameters["OperatorContact"]["AllowedPattern"]
+    assert re.fullmatch(name, "Jo Bloggs Physio Ltd") and re.fullmatch(contact, "privacy@jobloggs.co.uk")
+    for placeholder in ("[OPERATOR NAME]", "{{operator_name}}", "<your name>"):
+        assert not re.fullmatch(name, placeholder) and not re.fullmatch(contact, placeholder), placeholder
+    assert not re.fullmatch(contact, "jo bloggs") and not re.fullmatch(contact, "[CONTACT EMAIL ADDRESS]")
 
 
 # --- Outputs --------------------------------------------------------------------------------------
 
 def test_outputs(transformed, table):
     table_name, _ = table
-    log_group_name, _ = only(transformed, "AWS::Logs::LogGroup")
+    log_group_name = "SkillLogGroup"
     outputs = transformed["Outputs"]
     alias_name, _ = only(transformed, "AWS::Lambda::Alias")
     assert outputs["SkillFunctionArn"]["Value"] == {"Ref": alias_name}  # the alias's ARN: what Alexa may invoke
