@@ -2,9 +2,11 @@
 
     back-stretch-coach chat [--url URL] [--locale en-GB] [--script FILE] [--audio DIR] [--screen PROFILE] [--verbose]
     back-stretch-coach build-lambda                 # dist/lambda.zip
-    back-stretch-coach skill-package --stack NAME   # build/skill-package for the ASK CLI
-        [--privacy-url URL --terms-url URL] [--for-submission]   # certification needs both URLs
-    back-stretch-coach serve [--host H] [--port P] [--workers N]   # the endpoint for Alexa (verification on)
+    back-stretch-coach skill-package --stack NAME   # build/skill-package for the ASK CLI, with the stack's ARN
+        [--for-submission]                           # and policy URLs; refuses placeholders for certification
+        [--privacy-url URL --terms-url URL]          # (or --function-arn ARN with both URLs)
+    back-stretch-coach serve [--host H] [--port P] [--workers N]   # the endpoint for Alexa (verification on),
+                                                    # and /privacy and /terms (OPERATOR_NAME, OPERATOR_CONTACT)
 
 ``chat`` talks to the skill in-process by default (with the store the
 environment configures, SQLite under var/ unless told otherwise), or to a
