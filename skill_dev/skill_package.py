@@ -37,8 +37,8 @@ from urllib.parse import urlsplit
 from skill.content import LIBRARY
 from skill.localization import LOCALES, phrases_for
 from skill.services import REMINDERS_SCOPE
+from skill.viewports import PROFILES
 
-from .envelopes import VIEWPORTS
 from .interaction_model import INVOCATION_NAME, model_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,13 +55,12 @@ ICON_SIZES = {SMALL_ICON: 108, LARGE_ICON: 512}
 #: Amazon's limits on the store listing (developer console, "Skill Preview").
 SUMMARY_MAX, DESCRIPTION_MAX, EXAMPLE_PHRASES_MAX, KEYWORDS_MAX = 160, 4000, 3, 30
 
-#: Screens: the APL interface, for the viewport profiles the skill lays out for (their sizes in pixels, as
-#: devices report them). Without it, a device never says it supports APL, and no screen is sent.
+#: Screens: the APL interface, with Amazon's standard ranges (in dp) for each viewport profile the skill lays out
+#: for (skill/viewports.py). Without it, a device never says it supports APL, and no screen is sent.
 APL_INTERFACE = {"type": "ALEXA_PRESENTATION_APL", "supportedViewports": [
-    {"mode": viewport["mode"], "shape": viewport["shape"],
-     "minWidth": viewport["pixelWidth"], "maxWidth": viewport["pixelWidth"],
-     "minHeight": viewport["pixelHeight"], "maxHeight": viewport["pixelHeight"]}
-    for viewport in VIEWPORTS.values()]}
+    {"mode": profile.mode, "shape": profile.shape, "minWidth": profile.min_width, "maxWidth": profile.max_width,
+     "minHeight": profile.min_height, "maxHeight": profile.max_height}
+    for profile in PROFILES]}
 
 #: The privacy answers (manifest.privacyAndCompliance), each with its reason.
 #: usesPersonalInfo: Amazon asks for a privacy policy when a skill collects personal information "such as
