@@ -40,7 +40,8 @@ from .resolver import Resolution, Resolver
 ANSWER_DELAY_SECONDS = 2.0
 COMMANDS = (("/timeout (or an empty line)", "the speaker times out: the session ends"),
             ("/after N <words>", "say <words> N seconds into the last response (barge-in)"),
-            ("/tap <button>", "with --screen: touch a button (back, pause, resume, next, easier)"),
+            ("/tap <button>", "with --screen: touch a button: back, pause, resume, next, easier, routines, "
+                              "start [routine id]"),
             ("/quit", "leave"))
 #: Show the nearest sample of an unmatched line from this similarity up. On the en-US model,
 #: rewordings of samples ("list all the routines", "lets do the quick one", "how many
@@ -224,7 +225,7 @@ class Chat:
         self.print(f"[taps {button}]", "you> ")
         resolution = self.resolver.resolve(button)
         turn = Turn(f"/tap {button}", resolution, None)
-        return self._exchange(turn, self.session.user_event(button))
+        return self._exchange(turn, self.session.user_event(*button.split()))
 
     def say(self, text: str, delay: float | None = None) -> Turn:
         resolution = self.resolver.resolve(text)

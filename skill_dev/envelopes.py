@@ -14,18 +14,25 @@ from typing import Any, Mapping
 
 DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
-#: Screens as devices describe them in ``context.Viewport``, one per viewport profile the skill lays
-#: out for (sizes from Amazon's viewport profile table: pixels, dpi, shape, mode).
+#: Screens as devices describe them in ``context.Viewport``, one per device the skill lays out for, keyed by
+#: the viewport profile it is (pixels, dpi, shape and mode from request captures; see
+#: ``../shared/tools/apl-engine/README.md``).
 VIEWPORTS: dict[str, dict] = {
     "HUB_ROUND_SMALL": {"shape": "ROUND", "pixelWidth": 480, "pixelHeight": 480, "dpi": 160, "mode": "HUB"},
     "HUB_LANDSCAPE_SMALL": {"shape": "RECTANGLE", "pixelWidth": 960, "pixelHeight": 480, "dpi": 160, "mode": "HUB"},
-    "HUB_LANDSCAPE_MEDIUM": {"shape": "RECTANGLE", "pixelWidth": 1024, "pixelHeight": 600, "dpi": 160,
+    "HUB_LANDSCAPE_MEDIUM": {"shape": "RECTANGLE", "pixelWidth": 1280, "pixelHeight": 800, "dpi": 213,
                              "mode": "HUB"},
     "HUB_LANDSCAPE_LARGE": {"shape": "RECTANGLE", "pixelWidth": 1280, "pixelHeight": 800, "dpi": 160, "mode": "HUB"},
+    "HUB_LANDSCAPE_XLARGE": {"shape": "RECTANGLE", "pixelWidth": 1920, "pixelHeight": 1080, "dpi": 160,
+                             "mode": "HUB"},
     "TV_LANDSCAPE_XLARGE": {"shape": "RECTANGLE", "pixelWidth": 1920, "pixelHeight": 1080, "dpi": 320, "mode": "TV"},
 }
-#: The APL runtime a screen device reports.
-APL_RUNTIME = "2023.3"
+#: The device each of them is.
+DEVICES = {"HUB_ROUND_SMALL": "Echo Spot", "HUB_LANDSCAPE_SMALL": "Echo Show 5", "HUB_LANDSCAPE_MEDIUM": "Echo Show 8",
+           "HUB_LANDSCAPE_LARGE": "Echo Show 10", "HUB_LANDSCAPE_XLARGE": "Echo Show 15",
+           "TV_LANDSCAPE_XLARGE": "Fire TV"}
+#: The APL runtime a screen device reports (``runtime.maxVersion``); a Session may set its own.
+APL_RUNTIME = "2024.2"
 
 
 def timestamp(moment: datetime | None = None) -> str:
@@ -77,6 +84,8 @@ class Session:
     api_token: str | None = None
     #: A recognised speaker's person id (voice profiles), or None.
     person: str | None = None
+    #: The APL runtime's ``maxVersion`` a screen device reports (None: it reports none).
+    apl_runtime: str | None = APL_RUNTIME
 
     def envelope(self, request: dict) -> dict:
         now = self.clock or datetime.now(timezone.utc)
@@ -103,7 +112,8 @@ class Session:
             system["person"] = {"personId": self.person}
         context: dict = {"System": system}
         if self.screen is not None:
-            interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": APL_RUNTIME}}
+            interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": self.apl_runtime}} \
+                if self.apl_runtime is not None else {}
             viewport = VIEWPORTS[self.screen]
             context["Viewport"] = {
                 **viewport, "currentPixelWidth": viewport["pixelWidth"], "currentPixelHeight": viewport["pixelHeight"],

@@ -82,28 +82,33 @@ def readable(ssml: str) -> Spoken:
 
 def screen_line(directive: dict) -> str | None:
     """One line for an APL RenderDocument: what the screen shows first and what it will do, read from the
-    directive itself (as a device would get it), e.g.
-    "[screen: Quick routine · Stretch 1 of 4 · Knee to chest · picture: back · countdowns 30 s, 30 s ·
-    buttons Back Pause Next Easier]"."""
+    directive as a device would get it (the summary beside the document, and the buttons in it), e.g.
+    "[screen: Quick routine · Stretch 1 of 4 · Knee to chest · picture: back · countdowns 30 s ·
+    buttons Back Pause Next Easier]" or "[screen: Routines · buttons Start quick Start full …]"."""
     if not isinstance(directive, dict) or directive.get("type") != "Alexa.Presentation.APL.RenderDocument":
         return None
-    document = directive.get("document") or {}
     shown = (directive.get("datasources") or {}).get("screen") or {}
-    timeline = (document.get("onMount") or [{}])[0].get("commands") or []
-    stretches = [c for c in timeline if c.get("type") == "Stretch"]
-    counts = [c.get("seconds") for c in timeline if c.get("type") == "Countdown"]
-    first = stretches[0] if stretches else {}
-    parts = [first.get("place") or shown.get("place", ""), first.get("name") or shown.get("name", "")]
-    pictures = [name.removeprefix("figure_").replace("_", " ") for name in document.get("graphics") or {}]
-    if pictures:
-        parts.append("picture: " + ", ".join(pictures))
+    parts = [shown.get("place", ""), shown.get("title", "")]
+    if shown.get("kind") == "stretch":
+        parts += _stretch_parts(shown)
+    else:
+        lines = shown.get("lines") or []
+        parts += lines[:3] + (["…"] if len(lines) > 3 else [])
+    buttons = [" ".join(json.loads(f"[{arguments}]")).capitalize()
+               for arguments in re.findall(r'"SendEvent", "arguments": \[([^\]]*)\]',
+                                           json.dumps(directive.get("document") or {}))]
+    if buttons:
+        parts.append("buttons " + " ".join(buttons))
+    return "[screen: " + " · ".join(p for p in parts if p) + "]"
+
+
+def _stretch_parts(shown: dict) -> list[str]:
+    parts = [f"picture: {shown.get('picture', '').replace('_', ' ')}"]
+    stretches, counts = shown.get("stretches") or [], shown.get("countdowns") or []
     if len(stretches) > 1:
         parts.append(f"{len(stretches)} stretches in turn")
     if counts:
         parts.append("countdowns " + ", ".join(f"{c} s" for c in counts[:4]) + (" …" if len(counts) > 4 else ""))
     elif shown.get("cue"):
         parts.append(shown["cue"])
-    buttons = re.findall(r'"SendEvent", "arguments": \["(\w+)"\]', json.dumps(document))
-    if buttons:
-        parts.append("buttons " + " ".join(b.capitalize() for b in buttons))
-    return "[screen: " + " · ".join(p for p in parts if p) + "]"
+    return parts

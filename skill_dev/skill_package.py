@@ -49,8 +49,8 @@ from skill.content.schema import MAX_HOLD_SECONDS
 from skill.engine.hands_free import PART_MAX_SECONDS
 from skill.localization import LOCALES, phrases_for
 from skill.services import REMINDERS_SCOPE
+from skill.viewports import PROFILES
 
-from .envelopes import VIEWPORTS
 from .interaction_model import INVOCATION_NAME, model_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,13 +85,12 @@ STACK_OPERATOR_PARAMETERS = {"operator_name": "OperatorName", "operator_contact"
 PLACEHOLDER_URL = re.compile(r"(?i)//([^/]*\.)?example\.(com|org|net)(/|$)|REPLACE|PLACEHOLDER|\{\{|\[|localhost|"
                              r"//127\.")
 
-#: Screens: the APL interface, for the viewport profiles the skill lays out for (their sizes in pixels, as
-#: devices report them). Without it, a device never says it supports APL, and no screen is sent.
+#: Screens: the APL interface, with Amazon's standard ranges (in dp) for each viewport profile the skill lays out
+#: for (skill/viewports.py). Without it, a device never says it supports APL, and no screen is sent.
 APL_INTERFACE = {"type": "ALEXA_PRESENTATION_APL", "supportedViewports": [
-    {"mode": viewport["mode"], "shape": viewport["shape"],
-     "minWidth": viewport["pixelWidth"], "maxWidth": viewport["pixelWidth"],
-     "minHeight": viewport["pixelHeight"], "maxHeight": viewport["pixelHeight"]}
-    for viewport in VIEWPORTS.values()]}
+    {"mode": profile.mode, "shape": profile.shape, "minWidth": profile.min_width, "maxWidth": profile.max_width,
+     "minHeight": profile.min_height, "maxHeight": profile.max_height}
+    for profile in PROFILES]}
 
 #: The privacy answers (manifest.privacyAndCompliance), each with its reason (docs/certification.md says more).
 #: usesPersonalInfo, "true if the skill collects users' personal information" (Amazon's manifest schema): the

@@ -114,7 +114,8 @@ def live_server(tmp_path_factory):
 #: (gunicorn, waitress, moto_server), building the Lambda bundle, the SAM transform. `make test-fast`
 #: leaves them out while you work; `make test` (and CI) runs everything.
 SLOW_MODULES = {"test_resolver_agreement", "test_lambda_bundle", "test_load", "test_e2e_virtual_alexa", "test_serve",
-                "test_two_devices", "test_persistence_dynamodb", "test_template", "test_certification"}
+                "test_two_devices", "test_persistence_dynamodb", "test_template", "test_certification",
+                "test_screens_engine"}
 SLOW_TESTS = {
     "test_every_document_is_valid_by_amazons_validator_and_every_response_within_the_limits",
     "test_every_response_is_valid_for_alexa", "test_every_slot_value_and_synonym_resolves_in_every_slotted_sample",

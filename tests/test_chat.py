@@ -352,15 +352,18 @@ def test_nearest_of_nonsense_is_below_the_threshold():
 
 
 def test_with_a_screen_each_answer_in_a_routine_shows_a_screen_line_and_tap_presses_a_button(tmp_path):
-    chat, out = chat_in_process(tmp_path, screen="HUB_ROUND_SMALL", width=400)
-    chat.run_script(["start the quick routine", "/tap next", "/tap pause"])
+    chat, out = chat_in_process(tmp_path, screen="HUB_LANDSCAPE_SMALL", width=400)
+    chat.run_script(["start the quick routine", "/tap next", "/tap pause", "stop", "list routines", "/tap start hips"])
     lines = out.getvalue().splitlines()
     screens = [line.strip() for line in lines if line.strip().startswith("[screen:")]
-    assert len(screens) == 3
+    assert len(screens) == 6
     assert screens[0].startswith("[screen: Quick routine · Stretch 1 of 4 · Knee to chest · picture: back")
     assert "countdowns 30 s" in screens[0] and screens[0].endswith("buttons Back Pause Next Easier]")
     assert "Stretch 2 of 4" in screens[1]
     assert "Paused." in screens[2] and "buttons Back Resume Next Easier]" in screens[2]
+    assert screens[3].startswith("[screen: See you next time") and "buttons" not in screens[3]
+    assert screens[4].startswith("[screen: Routines") and "Start hips" in screens[4]
+    assert screens[5].startswith("[screen: Hips routine · Stretch 1 of")
     assert any(line.startswith("you> [taps next]") for line in lines)
 
 

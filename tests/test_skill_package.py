@@ -301,6 +301,7 @@ def test_the_listing_checker_finds_what_certification_would_refuse(tmp_path):
 # --------------------------------------------------------------------------- the privacy policy and terms
 
 DOCS = skill_package.ROOT / "docs"
+E2E = skill_package.ROOT / "e2e"
 
 
 #: Operator details as the stack's parameters would give them.
@@ -372,12 +373,39 @@ def test_the_terms_carry_the_medical_disclaimer():
     assert "Stop any stretch that causes sharp pain" in terms and 'href="privacy"' in policies.page("terms", OPERATOR)
 
 
-def test_the_screen_interface_declares_each_viewport_profile_the_skill_lays_out_for():
-    from skill import presentation
+def test_the_screen_interface_declares_amazons_standard_range_for_each_profile_the_skill_lays_out_for():
+    """The ranges are Amazon's own, as its validator's package carries them (apl-suggester's viewport profile
+    files, in dp), and each device the layouts are made for falls inside its profile's range (so APL lays its
+    document out at scale 1), TV at 960 x 540 dp."""
+    from skill.viewports import PROFILES, display_for
+    from skill_dev.envelopes import VIEWPORTS
 
-    viewports = MANIFEST["apis"]["custom"]["interfaces"][0]["supportedViewports"]
-    assert MANIFEST["apis"]["custom"]["interfaces"][0]["type"] == "ALEXA_PRESENTATION_APL"
-    assert len(viewports) == len(presentation.LAYOUTS)
-    assert {(v["mode"], v["shape"], v["minWidth"], v["minHeight"]) for v in viewports} == {
-        ("HUB", "ROUND", 480, 480), ("HUB", "RECTANGLE", 960, 480), ("HUB", "RECTANGLE", 1024, 600),
-        ("HUB", "RECTANGLE", 1280, 800), ("TV", "RECTANGLE", 1920, 1080)}
+    interface = MANIFEST["apis"]["custom"]["interfaces"][0]
+    assert interface["type"] == "ALEXA_PRESENTATION_APL"
+    declared = {(v["mode"], v["shape"]): [] for v in interface["supportedViewports"]}
+    for v in interface["supportedViewports"]:
+        declared[(v["mode"], v["shape"])].append((v["minWidth"], v["maxWidth"], v["minHeight"], v["maxHeight"]))
+    profiles = E2E / "node_modules" / "apl-suggester" / "dist" / "src" / "configs" / "viewportProfiles"
+    amazon = {}
+    for path in profiles.glob("*.json"):
+        data = json.loads(path.read_text())
+        ranges = data["dpSizeRange"]
+        amazon[data["id"]] = (data["mode"].upper(), data["shape"].upper(), ranges["minWidth"], ranges["maxWidth"],
+                              ranges["minHeight"], ranges["maxHeight"])
+    ours = {"HUB_ROUND_SMALL": "hubRound", "HUB_LANDSCAPE_SMALL": "hubLandscapeSmall",
+            "HUB_LANDSCAPE_MEDIUM": "hubLandscapeMedium", "HUB_LANDSCAPE_LARGE": "hubLandscape",
+            "HUB_LANDSCAPE_XLARGE": "hubLandscapeExtraLarge", "TV_LANDSCAPE_XLARGE": "tvFullscreen"}
+    assert amazon, f"apl-suggester's viewport profiles not found under {profiles} (make setup-dev installs it)"
+    assert {p.name for p in PROFILES} == set(ours) == set(VIEWPORTS)
+    for profile in PROFILES:
+        mode, shape, *ranges = amazon[ours[profile.name]]
+        assert (profile.mode, profile.shape) == (mode, shape)
+        assert (profile.min_width, profile.max_width, profile.min_height, profile.max_height) == tuple(ranges)
+        assert tuple(ranges) in declared[(mode, shape)]
+    assert ("TV", "RECTANGLE") in declared and declared[("TV", "RECTANGLE")] == [(960, 960, 540, 540)]
+    for name, viewport in VIEWPORTS.items():
+        display = display_for(viewport["shape"], viewport["mode"], viewport["pixelWidth"], viewport["pixelHeight"],
+                              viewport["dpi"], "2024.2")
+        assert display.profile.name == name
+        assert any(w0 <= display.width <= w1 and h0 <= display.height <= h1
+                   for w0, w1, h0, h1 in declared[(viewport["mode"], viewport["shape"])]), name

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from ..speech import Named, Narration, Say, says
 from .core import CoachCore
 from .questions import ChooseRoutine, DeleteData, LeaveOut, Resume, StartRoutine
-from .reply import ForgetPerson, Reply
+from .reply import ForgetPerson, Reply, ShowHome
 from .state import CoachState
 
 #: An unfinished routine newer than this is offered as a resume; older, as a fresh start.
@@ -17,6 +17,15 @@ RESUME_WINDOW = timedelta(hours=12)
 
 class Conversation(CoachCore):
     def launch(self, state: CoachState) -> Reply:
+        return self._home(self._launch(state), "welcome")
+
+    def _home(self, reply: Reply, topic: str) -> Reply:
+        """A reply outside a stretch, with the coach's own screen (offering what the waiting question offers)."""
+        pending = reply.state.pending
+        screen = ShowHome(topic, getattr(pending, "offered_routine", None), isinstance(pending, Resume))
+        return replace(reply, effects=(*reply.effects, screen))
+
+    def _launch(self, state: CoachState) -> Reply:
         state = replace(state, paused=False, pending=None)
         if not state.safety_said:
             safety, state = self._safety_first(state)
@@ -56,8 +65,8 @@ class Conversation(CoachCore):
         if active is None:
             speech = says(self.p("help_outside"))
             if state.pending is not None:
-                return self._help_with_question(state, says(self.p("help_outside_short")))
-            return self._ask(replace(state, last="help"), speech, self._outside_prompt())
+                return self._home(self._help_with_question(state, says(self.p("help_outside_short"))), "help")
+            return self._home(self._ask(replace(state, last="help"), speech, self._outside_prompt()), "help")
         plan, stretch, index = active
         speech = says(self.p("help_in_routine", name=stretch.name, number=index + 1, total=plan.total))
         if state.pending is not None:

@@ -18,7 +18,7 @@ from ..content import Library, Stretch, library_for
 from ..localization import Phrases, phrases_for
 from ..speech import Narration, Pause, Say, says
 from .plan import Plan, plan_for
-from .reply import Effect, Reply, ShowSafety, ShowStretch
+from .reply import SCREEN_EFFECTS, AskPermission, Effect, Reply, ShowGoodbye, ShowHome, ShowStretch
 from .state import CoachState
 
 #: After this many times through a stretch, a person hears its short cues (unless they asked otherwise).
@@ -183,22 +183,28 @@ class CoachCore:
         return self._shown(self.deliver(action(self, self.settle(state))))  # type: ignore[attr-defined]
 
     def _shown(self, reply: Reply) -> Reply:
-        """Every reply inside a routine says where the person is, for a screen to show (a speaker ignores it).
+        """Every reply says what a screen shows (a speaker ignores it), so no old stretch stays up.
 
-        A reply that narrates a stretch already carries its :class:`ShowStretch`; any other reply
-        in a routine that keeps the session open (how many are left, pause, help) gets one for the
-        current stretch, unless it shows safety advice.
+        A reply that narrates a stretch already carries its :class:`ShowStretch`, and the answers with a
+        screen of their own (welcome, lists, help, routine done, safety advice) theirs. Any other reply in
+        a routine that keeps the session open (how many are left, pause, help) shows the current stretch;
+        one that ends the session shows a plain goodbye; anything else, the coach's own screen.
         """
+        if any(isinstance(e, AskPermission) for e in reply.effects):
+            return reply  # Alexa asks the question itself; its answer comes back as a new request
         shown = next((e for e in reply.effects if isinstance(e, ShowStretch)), None)
         if shown is None:
-            if reply.end_session or any(isinstance(e, ShowSafety) for e in reply.effects):
-                return reply  # the session is over, or safety advice is what must be shown
-            active = self._active(reply.state)
-            if active is None:
+            if any(isinstance(e, SCREEN_EFFECTS) for e in reply.effects):
                 return reply
-            shown = replace(self._show(active[0], active[2])[0], narrated=False)
-            reply = replace(reply, effects=(*reply.effects, shown))
-        if reply.state.paused and not shown.paused:
+            active = None if reply.end_session else self._active(reply.state)
+            if reply.end_session:
+                screen: Effect = ShowGoodbye()
+            elif active is None:
+                screen = ShowHome(routine=getattr(reply.state.pending, "offered_routine", None))
+            else:
+                screen = shown = replace(self._show(active[0], active[2])[0], narrated=False)
+            reply = replace(reply, effects=(*reply.effects, screen))
+        if shown is not None and reply.state.paused and not shown.paused:
             effects = tuple(replace(e, paused=True) if e is shown else e for e in reply.effects)
             reply = replace(reply, effects=effects)
         return reply

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import narration, ssml
-from ..speech import Narration, Say, duration, offsets, says
+from ..speech import Mark, Narration, Say, duration, offsets, says
 from .core import CoachCore, CoachState
 from .plan import Plan
 from .questions import NextPart
-from .reply import Reply
+from .reply import DONE_MARK, Reply
 from .state import with_prefs
 
 #: A hands-free part ends at a stretch boundary before it passes either limit (the first stretch always fits).
@@ -48,7 +48,9 @@ class HandsFree(CoachCore):
         state = self._at(replace(state, practice=practised.practice), plan, last)
         if plan.is_last(last):
             finished = self._finish(state, plan)  # type: ignore[attr-defined]
-            return replace(finished, speech=(*speech, *finished.speech), effects=self._show(plan, start))
+            # What will be played: a screen's timeline must match it (clips past Alexa's fifth are dropped).
+            return replace(finished, speech=ssml.within_clip_limit((*speech, Mark(DONE_MARK), *finished.speech)),
+                           effects=(*self._show(plan, start), *finished.effects))
         speech.append(Say(self.p("part_end")))
         speech = list(ssml.within_clip_limit(speech))  # what will be played: the timeline must match it
         state = replace(state, pending=NextPart(), timeline_at=int(self.now.timestamp()),

@@ -11,7 +11,7 @@ from . import progress
 from .core import CoachCore
 from .plan import plan_for
 from .questions import ChooseRoutine
-from .reply import Reply
+from .reply import Reply, ShowRoutines, ShowStretches
 from .state import CoachState
 
 
@@ -67,21 +67,24 @@ class Information(CoachCore):
 
     def list_routines(self, state: CoachState) -> Reply:
         """The routines, then one question: which one (or, in a routine, carry on)."""
-        items = " ".join(
-            self.p("routine_item", name=r.name, description=r.description,
-                   minutes=self.p.minutes(plan_for(self.library, r.id, state.prefs).seconds(self.p)))
-            for r in self.library.routines.values()
-        )
+        seconds = {r.id: plan_for(self.library, r.id, state.prefs).seconds(self.p)
+                   for r in self.library.routines.values()}
+        items = " ".join(self.p("routine_item", name=r.name, description=r.description,
+                                minutes=self.p.minutes(seconds[r.id])) for r in self.library.routines.values())
         speech = says(self.p("routine_list", count=len(self.library.routines), items=items))
         in_routine = self._active(state) is not None
-        return self._question(replace(state, last="routines"), speech, ChooseRoutine(carry_on=in_routine))
+        reply = self._question(replace(state, last="routines"), speech, ChooseRoutine(carry_on=in_routine))
+        shown = ShowRoutines(tuple((routine, round(length)) for routine, length in seconds.items()))
+        return replace(reply, effects=(*reply.effects, shown))
 
     def list_stretches(self, state: CoachState) -> Reply:
         names = self.p.join(s.name for s in self.library.stretches.values())
         speech = says(self.p("stretch_list", count=len(self.library.stretches), names=names))
+        shown = (ShowStretches(tuple(self.library.stretches)),)
         if self._active(state) is not None or state.pending is not None:
-            return self._then_carry_on(state, speech)
-        return self._ask(replace(state, last="stretches"), speech, says(self.p("stretch_list_reprompt")))
+            reply = self._then_carry_on(state, speech)
+            return replace(reply, effects=(*reply.effects, *shown))
+        return self._ask(replace(state, last="stretches"), speech, says(self.p("stretch_list_reprompt")), shown)
 
     def how_am_i_doing(self, state: CoachState) -> Reply:
         today = self.today(state)  # type: ignore[attr-defined]

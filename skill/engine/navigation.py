@@ -9,7 +9,7 @@ from . import progress
 from .core import CoachCore
 from .plan import Plan
 from .questions import ChooseRoutine, GoOn, LeaveOut, StartRoutine
-from .reply import Reply
+from .reply import Reply, ShowDone
 from .state import CoachState
 
 ROUTINE_INTRO_PAUSE = 2.0
@@ -172,10 +172,12 @@ class Navigation(CoachCore):
         streak = progress.streak(history, today)
         if streak_grew and streak >= 2:
             speech.append(Say(self.p("streak_new", days=streak)))
+        shown = ShowDone(plan.routine.id, streak, progress.in_last_days(history, today, 7))
         if len(history) >= 2 and not done.reminder_asked:  # a habit forming: offer a daily reminder, once
-            return self.offer_reminder(done, tuple(speech))  # type: ignore[attr-defined]
+            offer = self.offer_reminder(done, tuple(speech))  # type: ignore[attr-defined]
+            return replace(offer, effects=(*offer.effects, shown))
         speech.append(Say(self.p("come_back")))
-        return self._end(done, tuple(speech))
+        return self._end(done, tuple(speech), (shown,))
 
     def _not_in_routine(self, state: CoachState) -> Reply:
         """"We're not in a routine", then the question waiting (if any) or an offer to start one."""

@@ -42,6 +42,55 @@ class ShowSafety(Effect):
     topic: str
 
 
+# Screens for the answers outside a stretch. Every reply carries one Show... effect (see CoachCore._shown),
+# so a device with a screen never keeps an old stretch up after the conversation moved on.
+
+@dataclass(frozen=True)
+class ShowHome(Effect):
+    """The coach's own screen outside a routine: ``topic`` "welcome", "help" or "" (any other answer);
+    ``routine`` is the routine a waiting question offers, ``resume`` whether it offers to carry on."""
+
+    topic: str = ""
+    routine: str | None = None
+    resume: bool = False
+
+
+@dataclass(frozen=True)
+class ShowRoutines(Effect):
+    """The routines, each with its length for this person: (routine id, seconds)."""
+
+    routines: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class ShowStretches(Effect):
+    """The stretches the coach knows, by id."""
+
+    stretches: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ShowDone(Effect):
+    """A routine finished: which, the days in a row and the routines this week, counting this one."""
+
+    routine: str
+    streak: int
+    week: int
+
+
+@dataclass(frozen=True)
+class ShowGoodbye(Effect):
+    """The session ends (stop, goodbye): a plain screen, with no stretch and no live buttons."""
+
+
+#: Effects that say what a screen shows: one in a reply (a hands-free part that ends the routine carries
+#: ShowStretch for its stretches and ShowDone for the end).
+SCREEN_EFFECTS = (ShowStretch, ShowSafety, ShowHome, ShowRoutines, ShowStretches, ShowDone, ShowGoodbye)
+#: A mark in a reply's speech where a routine's end is spoken (a hands-free part that finishes the routine
+#: shows its stretches as they play, then the routine done from here).
+DONE_MARK = "routine-done"
+
+
 @dataclass(frozen=True)
 class ForgetPerson(Effect):
     """Delete everything stored about this person (their place, preferences and progress), at their request.

@@ -8,13 +8,12 @@ handler: no speech strings, no decisions.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_core.utils import get_supported_interfaces
-from ask_sdk_core.utils.viewport import get_viewport_profile
 from ask_sdk_model import IntentRequest, Response, ResponseEnvelope
 from ask_sdk_model.ui import SimpleCard
 
@@ -26,6 +25,9 @@ from ..localization import phrases_for
 from ..persistence.keys import person_id
 from ..services import REMINDERS_SCOPE
 from .calls import carry_out
+
+if TYPE_CHECKING:
+    from ..viewports import Display
 
 
 def locale_of(handler_input: HandlerInput) -> str | None:
@@ -62,27 +64,30 @@ def load_state(handler_input: HandlerInput) -> CoachState:
     return state if state is not None else turn.session_state(session_attributes(handler_input))
 
 
-def screen_profile(handler_input: HandlerInput) -> str | None:
-    """The viewport profile's name if the device shows APL (``"UNKNOWN_VIEWPORT_PROFILE"`` if it can't
-    be told), or None for a device without a screen: it then gets exactly the speech-only response."""
+def screen_display(handler_input: HandlerInput) -> Display | None:
+    """The screen to write for if the device shows APL, or None for a device without one (or with an APL
+    runtime too old for the documents): it then gets exactly the speech-only response."""
     try:
-        if getattr(get_supported_interfaces(handler_input), "alexa_presentation_apl", None) is None:
-            return None
+        apl = getattr(get_supported_interfaces(handler_input), "alexa_presentation_apl", None)
     except (AttributeError, TypeError):
         return None
-    try:
-        profile = get_viewport_profile(handler_input.request_envelope)
-    except (AttributeError, TypeError, ValueError):  # a viewport missing a size or dpi
-        profile = None
-    return getattr(profile, "name", None) or "UNKNOWN_VIEWPORT_PROFILE"
+    if apl is None:
+        return None
+    from ..viewports import display_for  # a speaker's cold start doesn't load the screen modules
+
+    viewport = getattr(handler_input.request_envelope.context, "viewport", None)
+    shape, mode = getattr(viewport, "shape", None), getattr(viewport, "mode", None)
+    return display_for(getattr(shape, "value", shape), getattr(mode, "value", mode),
+                       getattr(viewport, "pixel_width", None), getattr(viewport, "pixel_height", None),
+                       getattr(viewport, "dpi", None), getattr(getattr(apl, "runtime", None), "max_version", None))
 
 
 def build_response(builder: ResponseFactory, reply: Reply, locale: str | None = None,
-                   screen: str | None = None) -> Response:
+                   screen: Display | None = None) -> Response:
     """Speech, reprompt, session end and effects of a coach reply, on an SDK response builder.
 
     Effects are engine data; this is the one place they become SDK objects: Alexa app cards, and
-    on a device with a screen (``screen`` names its viewport profile) an APL document.
+    on a device with a screen (``screen``) an APL document.
     """
     p = phrases_for(locale)
     builder.speak(ssml.render(reply.speech))
@@ -90,14 +95,8 @@ def build_response(builder: ResponseFactory, reply: Reply, locale: str | None = 
         card = presentation.card_for(effect, p)
         if card is not None:
             builder.set_card(SimpleCard(title=card.title, content=card.text))
-    shown = presentation.screen_for(reply.speech, reply.effects, p) if screen else None
-    if shown is not None:
-        # Imported here: only devices with a screen need it, and a speaker's cold start shouldn't pay for it.
-        from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
-
-        document, data = presentation.render_document(shown, screen, p)
-        builder.add_directive(RenderDocumentDirective(token=presentation.APL_TOKEN, document=document,
-                                                      datasources=data))
+    if screen is not None:
+        _add_screen(builder, reply, screen, p)
     permission = next((e for e in reply.effects if isinstance(e, AskPermission)), None)
     if permission is not None:
         from ask_sdk_model.interfaces.connections import SendRequestDirective  # only the permission turn needs it
@@ -115,6 +114,20 @@ def build_response(builder: ResponseFactory, reply: Reply, locale: str | None = 
     return builder.response
 
 
+def _add_screen(builder: ResponseFactory, reply: Reply, screen: Display, p) -> None:
+    """The reply's APL document, for a device with a screen. Imported here: only devices with a screen need
+    these modules, and a speaker's cold start shouldn't pay for them."""
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
+    from .. import screens
+
+    shown = screens.screen_for(reply.speech, reply.effects, p)
+    if shown is not None:
+        document, data = presentation.render_document(shown, screen, p)
+        builder.add_directive(RenderDocumentDirective(token=presentation.APL_TOKEN, document=document,
+                                                      datasources=data))
+
+
 def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     """Turn a coach reply into an Alexa response, storing the new state."""
     if handler_input.request_envelope.session is not None:
@@ -123,7 +136,7 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     # The store layer's effects (ForgetPerson) are carried out by the save interceptor.
     turn.set_effects_out(handler_input, reply.effects)
     return build_response(handler_input.response_builder, reply, locale_of(handler_input),
-                          screen_profile(handler_input))
+                          screen_display(handler_input))
 
 
 def run(handler_input: HandlerInput, action: Callable[[Coach, CoachState], Reply]) -> Response:
