@@ -806,7 +806,8 @@ def test_no_routine_synonym_promises_a_length_the_routine_does_not_have():
 
 # CERTIFICATION_REQUIREMENTS (screens match the voice): a rest countdown shows the seconds the voice says.
 def test_a_rest_countdown_shows_the_seconds_the_voice_says():
-    from skill import presentation
+    from skill import screens
+    from skill.content import library_for
     from skill.engine.reply import ShowStretch
     from skill.localization import phrases_for
 
@@ -815,7 +816,7 @@ def test_a_rest_countdown_shows_the_seconds_the_voice_says():
     for routine in ("full", "hips", "mid_back", "gentle", "quick"):
         reply = Coach("en-US").hands_free(CoachState(safety_said=True), routine)
         shown = next(e for e in reply.effects if isinstance(e, ShowStretch))
-        events = presentation.screen_events(reply.speech, shown, p)
+        events = screens.screen_events(reply.speech, shown, p, library_for("en-US"))
         for before, event in zip(events, events[1:], strict=False):
             said = re.match(r"Rest\b.*?(\d+) seconds", before.text) if before.kind == "cue" else None
             if said and event.kind == "count":
